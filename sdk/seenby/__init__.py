@@ -1,0 +1,67 @@
+"""Seenby's plugin SDK: everything a plugin author imports.
+
+>>> import seenby
+>>> @seenby.hookimpl
+... def seenby_platforms():
+...     return [seenby.Platform(name="example", label="Example", hosts=["example.com"])]
+"""
+
+from __future__ import annotations
+
+import pluggy
+
+from seenby.context import Context, TableSpec
+from seenby.overlay import Annotation, Badge, Overlay, ReplyDraft, Section
+from seenby.platform import (
+    ActionRule,
+    ApiRule,
+    DocumentRule,
+    DomActionRule,
+    DomLocator,
+    Platform,
+    ViewerHint,
+)
+from seenby.types import (
+    PLATFORMS,
+    Account,
+    Capture,
+    Interaction,
+    ParseResult,
+    Post,
+    PostMetrics,
+    UnrecognizedPayload,
+    Viewer,
+)
+
+__version__ = "0.1.0"
+
+hookimpl = pluggy.HookimplMarker("seenby")
+"""Decorate a plugin's hook functions with this."""
+
+__all__ = [
+    "PLATFORMS",
+    "Account",
+    "ActionRule",
+    "Annotation",
+    "ApiRule",
+    "Badge",
+    "Capture",
+    "Context",
+    "DocumentRule",
+    "DomActionRule",
+    "DomLocator",
+    "Interaction",
+    "Overlay",
+    "ParseResult",
+    "Platform",
+    "Post",
+    "PostMetrics",
+    "ReplyDraft",
+    "Section",
+    "TableSpec",
+    "UnrecognizedPayload",
+    "Viewer",
+    "ViewerHint",
+    "__version__",
+    "hookimpl",
+]

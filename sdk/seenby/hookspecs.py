@@ -1,0 +1,86 @@
+"""The hooks a Seenby plugin can implement.
+
+A plugin is a module (or object) with functions decorated by
+:data:`seenby.hookimpl` and named after these specifications. Implement only the
+hooks you need; argument names must match, but you may take fewer arguments.
+Every hook here is documented in ``docs/hooks.md``; a test fails if one is not.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pluggy
+
+if TYPE_CHECKING:
+    import click
+    import polars as pl
+
+    from seenby.context import Context, TableSpec
+    from seenby.overlay import Annotation
+    from seenby.platform import Platform
+    from seenby.types import Capture, ParseResult
+
+hookspec = pluggy.HookspecMarker("seenby")
+
+
+@hookspec
+def seenby_platforms() -> list[Platform] | None:
+    """Declare the sites this plugin teaches Seenby.
+
+    Called once at start. Return a list of :class:`seenby.Platform`: hosts, the
+    API responses and pages to capture, the user's actions to record, and where
+    posts are in the page. The server serves them to the extension at
+    ``GET /api/v1/rules``.
+    """
+
+
+@hookspec
+def seenby_parse(capture: Capture) -> ParseResult | None:
+    """Turn one raw capture into normalized rows.
+
+    Called for every stored capture, on arrival and by ``seenby reparse``.
+    Return ``None`` when the capture is not for your platform (check
+    ``capture.platform``). Raise :class:`seenby.UnrecognizedPayload` when it is
+    yours but the shape is unknown; any other exception is recorded as a parse
+    error. Either way the raw capture is kept. Must be deterministic: parsing
+    the same capture twice must give the same rows.
+    """
+
+
+@hookspec
+def seenby_tables() -> list[TableSpec] | None:
+    """Declare the derived tables this plugin owns.
+
+    Called once at start. Each :class:`seenby.TableSpec` names a table (prefix
+    it with your plugin's name) and lists its migrations, applied in order and
+    recorded so each runs exactly once per database.
+    """
+
+
+@hookspec
+def seenby_annotate(ctx: Context, posts: pl.DataFrame) -> list[Annotation] | None:
+    """Contribute overlay items for the posts the user is looking at.
+
+    Called per overlay request with a polars frame of ``posts_latest`` rows for
+    one platform. Return :class:`seenby.Annotation` objects (badges and panel
+    sections keyed by ``post_id``). Keep it to joins and arithmetic: it runs
+    within a time budget, and a plugin that raises or overruns is skipped for
+    that request while the others' overlays still arrive.
+    """
+
+
+@hookspec
+def seenby_register_commands(cli: click.Group) -> None:
+    """Add subcommands to the ``seenby`` command line.
+
+    Called when the CLI starts, with its root :class:`click.Group`. Use
+    ``@cli.command()`` to attach commands.
+    """
+
+
+HOOK_NAMES: tuple[str, ...] = tuple(
+    name for name, value in dict(globals()).items() if name.startswith("seenby_") and callable(value)
+)
+
+
