@@ -1,0 +1,71 @@
+"""Where Seenby keeps its files and how the server is bound."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import msgspec
+import platformdirs
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7717
+DEFAULT_MAX_BODY_BYTES = 32 * 1024 * 1024
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+
+
+def default_data_dir() -> Path:
+    """``SEENBY_DATA_DIR`` if set, else the platform's user data directory."""
+    env = os.environ.get("SEENBY_DATA_DIR")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_data_dir("seenby", appauthor=False))
+
+
+class Paths(msgspec.Struct, frozen=True):
+    """Every file Seenby writes, under one data directory."""
+
+    data_dir: Path
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "seenby.duckdb"
+
+    @property
+    def tokens(self) -> Path:
+        return self.data_dir / "tokens.json"
+
+    @property
+    def cli_token(self) -> Path:
+        return self.data_dir / "cli-token"
+
+    @property
+    def pairing(self) -> Path:
+        return self.data_dir / "pairing.json"
+
+    @property
+    def server_info(self) -> Path:
+        """Written by a running server: its address and pid, so the CLI can reach it."""
+        return self.data_dir / "server.json"
+
+    @property
+    def exports(self) -> Path:
+        return self.data_dir / "exports"
+
+    def ensure(self) -> None:
+        """Create the data directory, readable by the user only."""
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.exports.mkdir(exist_ok=True, mode=0o700)
+
+
+class ServerSettings(msgspec.Struct, frozen=True, kw_only=True):
+    paths: Paths
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    allow_remote: bool = False
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    annotate_budget_ms: int = 250
+
+
+def is_loopback(host: str) -> bool:
+    return host in LOOPBACK_HOSTS or host.startswith("127.")

@@ -1,0 +1,106 @@
+"""Overlays: every analysis plugin's annotations for a set of posts, merged.
+
+Each plugin runs in its own worker with a time budget. One that raises or
+overruns is skipped for that request (and recorded as a plugin failure); the
+others' items still arrive. A thread cannot be killed in Python, so an overrun
+plugin finishes in the background and its late result is dropped.
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor, wait
+from datetime import UTC, datetime
+from typing import Any, cast
+
+import polars as pl
+
+from seenby import Annotation, Overlay
+from seenby_server.plugins import PluginHost, describe
+from seenby_server.store import Store
+
+MAX_POSTS_PER_REQUEST = 500
+
+
+class ReadContext:
+    """The :class:`seenby.Context` handed to analysis hooks."""
+
+    def __init__(self, store: Store, now: datetime) -> None:
+        self._store = store
+        self._now = now
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        return self._store.frame(sql, params)
+
+
+class OverlayBuilder:
+    def __init__(self, store: Store, plugins: PluginHost, budget_ms: int) -> None:
+        self._store = store
+        self._plugins = plugins
+        self._budget_s = budget_ms / 1000
+        self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="annotate")
+
+    def build(self, platform: str, post_ids: list[str]) -> list[Overlay]:
+        """Overlays for ``post_ids`` of one platform, in the order asked."""
+        post_ids = list(dict.fromkeys(post_ids))[:MAX_POSTS_PER_REQUEST]
+        if not post_ids:
+            return []
+        posts = self._store.frame(
+            "SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?", [platform, post_ids]
+        )
+        known = set(posts["post_id"].to_list())
+        overlays = {
+            pid: Overlay(platform=platform, post_id=pid, known=pid in known) for pid in post_ids
+        }
+        if posts.height:
+            self._annotate(posts, overlays)
+        return list(overlays.values())
+
+    def _annotate(self, posts: pl.DataFrame, overlays: dict[str, Overlay]) -> None:
+        ctx = ReadContext(self._store, datetime.now(UTC))
+        impls = self._plugins.manager.hook.seenby_annotate.get_hookimpls()
+        # pluggy lists implementations last-registered first; show in registration order.
+        impls = list(reversed(impls))
+        futures = [
+            (impl, self._pool.submit(impl.function, *self._args(impl.argnames, ctx, posts)))
+            for impl in impls
+        ]
+        wait([f for _, f in futures], timeout=self._budget_s)
+        for impl, future in futures:
+            name = impl.plugin_name
+            if not future.done():
+                future.cancel()
+                error = f"overran its time budget of {self._budget_s * 1000:.0f} ms"
+                self._plugins.record_failure(name, "seenby_annotate", error)
+                self._note_error(overlays, f"{name}: {error}")
+                continue
+            exc = future.exception()
+            if exc is not None:
+                self._plugins.record_failure(name, "seenby_annotate", describe(exc))
+                self._note_error(overlays, f"{name}: failed")
+                continue
+            annotations = cast("list[Any]", future.result() or [])
+            for annotation in annotations:
+                if not isinstance(annotation, Annotation):
+                    continue
+                overlay = overlays.get(annotation.post_id)
+                if overlay is not None:
+                    overlay.badges.extend(annotation.badges)
+                    overlay.sections.extend(annotation.sections)
+
+    @staticmethod
+    def _args(argnames: tuple[str, ...], ctx: ReadContext, posts: pl.DataFrame) -> list[Any]:
+        available = {"ctx": ctx, "posts": posts}
+        return [available[name] for name in argnames]
+
+    @staticmethod
+    def _note_error(overlays: dict[str, Overlay], message: str) -> None:
+        for overlay in overlays.values():
+            if overlay.known:
+                overlay.errors.append(message)
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)

@@ -1,0 +1,359 @@
+"""The capture pipeline: validate → store raw (commit) → parse → write rows (commit).
+
+The raw capture is committed before any plugin sees it, so a parser that
+crashes, or a row that fails to write, never loses what the extension sent: the
+capture stays with its status and error for ``seenby reparse``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import duckdb
+import msgspec
+import polars as pl
+
+from seenby import Capture, ParseResult, UnrecognizedPayload
+from seenby_server.plugins import PluginHost, describe
+from seenby_server.writes import UTC_TIME, ParsedBatch, write_parsed
+
+ParseStatus = Literal["pending", "parsed", "partial", "unrecognized", "error", "unhandled"]
+
+CaptureId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+Url = Annotated[str, msgspec.Meta(min_length=1, max_length=16_384, pattern=r"^https?://")]
+AwareTime = Annotated[datetime, msgspec.Meta(tz=True)]
+_NULL = msgspec.Raw(b"null")
+
+
+class CaptureIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
+    """One capture as the extension posts it (see docs/api.md)."""
+
+    id: CaptureId
+    kind: Literal["api", "document", "action", "impression", "dom"]
+    url: Url
+    captured_at: AwareTime
+    method: Annotated[str, msgspec.Meta(min_length=1, max_length=16)] = "GET"
+    status: Annotated[int, msgspec.Meta(ge=0, le=999)] = 200
+    page_url: Url | None = None
+    request_body: msgspec.Raw = _NULL
+    body: msgspec.Raw = _NULL
+    platform: Annotated[str, msgspec.Meta(min_length=1, max_length=64)] | None = None
+    operation: Annotated[str, msgspec.Meta(max_length=200)] | None = None
+
+
+class ImpressionBody(msgspec.Struct, kw_only=True):
+    """The body of an ``impression`` capture: a post that was on screen."""
+
+    post_id: Annotated[str, msgspec.Meta(min_length=1, max_length=512)]
+    dwell_ms: Annotated[int, msgspec.Meta(ge=0, le=86_400_000)]
+    seen_at: AwareTime | None = None
+
+
+class Rejection(msgspec.Struct):
+    index: int
+    error: str
+
+
+class StoredCapture(msgspec.Struct, kw_only=True):
+    """A validated capture, ready to store and to hand to parsers."""
+
+    capture: Capture
+    request_body: str | None
+    body: str | None
+    body_is_json: bool
+    impression: ImpressionBody | None = None
+
+
+_capture_decoder = msgspec.json.Decoder(CaptureIn)
+
+
+def _raw_text(raw: msgspec.Raw) -> tuple[str | None, bytes | None, str | None]:
+    """(text for the body column, JSON bytes for parsers, decoded text for text bodies)."""
+    data = bytes(raw)
+    if data == b"null":
+        return None, None, None
+    if data[:1] == b'"':
+        text = msgspec.json.decode(data, type=str)
+        return text, None, text
+    return data.decode("utf-8"), data, None
+
+
+def validate(raw: msgspec.Raw, plugins: PluginHost) -> StoredCapture | str:
+    """A stored capture, or the reason it is rejected."""
+    try:
+        item = _capture_decoder.decode(raw)
+    except msgspec.DecodeError as exc:
+        return str(exc)
+    platform = item.platform or plugins.infer_platform(item.url, item.page_url)
+    body_text, body_json, text_body = _raw_text(item.body)
+    request_text = None if item.request_body == _NULL else bytes(item.request_body).decode()
+    impression = None
+    if item.kind == "impression":
+        if body_json is None:
+            return "an impression's body must be an object with post_id and dwell_ms"
+        try:
+            impression = msgspec.json.decode(body_json, type=ImpressionBody)
+        except msgspec.DecodeError as exc:
+            return f"impression body: {exc}"
+    capture = Capture(
+        id=item.id,
+        kind=item.kind,
+        url=item.url,
+        method=item.method.upper(),
+        status=item.status,
+        page_url=item.page_url,
+        captured_at=item.captured_at.astimezone(UTC),
+        request_body=msgspec.json.decode(request_text) if request_text is not None else None,
+        body=text_body,
+        body_json=body_json,
+        platform=platform,
+        operation=item.operation,
+    )
+    return StoredCapture(
+        capture=capture,
+        request_body=request_text,
+        body=body_text,
+        body_is_json=body_json is not None,
+        impression=impression,
+    )
+
+
+CAPTURE_SCHEMA = {
+    "id": pl.String(),
+    "kind": pl.String(),
+    "platform": pl.String(),
+    "operation": pl.String(),
+    "url": pl.String(),
+    "page_url": pl.String(),
+    "method": pl.String(),
+    "status": pl.Int32(),
+    "captured_at": UTC_TIME,
+    "received_at": UTC_TIME,
+    "request_body": pl.String(),
+    "body": pl.String(),
+    "body_is_json": pl.Boolean(),
+    "parse_status": pl.String(),
+}
+
+
+def store_raw(
+    cur: duckdb.DuckDBPyConnection, items: Sequence[StoredCapture], received_at: datetime
+) -> list[StoredCapture]:
+    """Insert captures whose id is new; returns those (resent ids are duplicates)."""
+    ids = list(dict.fromkeys(item.capture.id for item in items))
+    existing = {
+        row[0] for row in cur.execute("SELECT id FROM captures WHERE id IN ?", [ids]).fetchall()
+    }
+    fresh: list[StoredCapture] = []
+    for item in items:
+        if item.capture.id not in existing:
+            existing.add(item.capture.id)
+            fresh.append(item)
+    if not fresh:
+        return fresh
+    frame = pl.DataFrame(
+        {
+            "id": [i.capture.id for i in fresh],
+            "kind": [i.capture.kind for i in fresh],
+            "platform": [i.capture.platform for i in fresh],
+            "operation": [i.capture.operation for i in fresh],
+            "url": [i.capture.url for i in fresh],
+            "page_url": [i.capture.page_url for i in fresh],
+            "method": [i.capture.method for i in fresh],
+            "status": [i.capture.status for i in fresh],
+            "captured_at": [i.capture.captured_at for i in fresh],
+            "received_at": [received_at] * len(fresh),
+            "request_body": [i.request_body for i in fresh],
+            "body": [i.body for i in fresh],
+            "body_is_json": [i.body_is_json for i in fresh],
+            "parse_status": ["pending"] * len(fresh),
+        },
+        schema=CAPTURE_SCHEMA,
+    )
+    cur.register("incoming_captures", frame.to_arrow())
+    try:
+        cur.execute("INSERT INTO captures BY NAME SELECT * FROM incoming_captures")
+    finally:
+        cur.unregister("incoming_captures")
+    return fresh
+
+
+class ParseOutcome(msgspec.Struct, kw_only=True):
+    capture_id: str
+    status: ParseStatus
+    error: str | None = None
+    operation: str | None = None
+    platform: str | None = None
+
+
+def parse_capture(plugins: PluginHost, capture: Capture) -> tuple[ParseResult, ParseOutcome]:
+    """Run every plugin's parser on one capture; never raises."""
+    merged = ParseResult()
+    errors: list[str] = []
+    unrecognized: list[str] = []
+    handled = False
+    for impl in plugins.manager.hook.seenby_parse.get_hookimpls():
+        try:
+            result = impl.function(capture)
+        except UnrecognizedPayload as exc:
+            unrecognized.append(f"{impl.plugin_name}: {exc}")
+            continue
+        except Exception as exc:
+            errors.append(f"{impl.plugin_name}: {describe(exc)}")
+            plugins.record_failure(impl.plugin_name, "seenby_parse", describe(exc))
+            continue
+        if result is None:
+            continue
+        if not isinstance(result, ParseResult):
+            errors.append(f"{impl.plugin_name}: returned {type(result).__name__}, not ParseResult")
+            continue
+        handled = True
+        merged.extend(result)
+    operation = merged.operation or capture.operation
+    messages = errors + merged.errors + unrecognized
+    error = "; ".join(messages)[:4000] or None
+    status: ParseStatus
+    if handled:
+        status = "partial" if errors or merged.errors else "parsed"
+    elif errors:
+        status = "error"
+    elif unrecognized:
+        status = "unrecognized"
+    else:
+        status = "unhandled"
+    outcome = ParseOutcome(
+        capture_id=capture.id,
+        status=status,
+        error=error,
+        operation=operation,
+        platform=capture.platform,
+    )
+    return merged, outcome
+
+
+def parse_and_write(
+    cur: duckdb.DuckDBPyConnection, plugins: PluginHost, items: Iterable[StoredCapture]
+) -> tuple[list[ParseOutcome], list[tuple[str, str]]]:
+    """Parse captures and write their rows and statuses (inside the caller's transaction).
+
+    Returns the outcomes and the (platform, post_id) of every post parsed.
+    """
+    batch = ParsedBatch()
+    outcomes: list[ParseOutcome] = []
+    impressions: list[tuple[StoredCapture, ImpressionBody]] = []
+    for item in items:
+        capture = item.capture
+        if item.impression is not None:
+            impressions.append((item, item.impression))
+            outcomes.append(ParseOutcome(capture_id=capture.id, status="parsed"))
+            continue
+        result, outcome = parse_capture(plugins, capture)
+        batch.add(capture.id, capture.captured_at, result)
+        outcomes.append(outcome)
+    write_parsed(cur, batch)
+    if impressions:
+        _write_impressions(cur, impressions)
+    write_statuses(cur, outcomes)
+    return outcomes, batch.post_keys()
+
+
+def _write_impressions(
+    cur: duckdb.DuckDBPyConnection, impressions: Sequence[tuple[StoredCapture, ImpressionBody]]
+) -> None:
+    frame = pl.DataFrame(
+        {
+            "capture_id": [i.capture.id for i, _ in impressions],
+            "platform": [i.capture.platform for i, _ in impressions],
+            "post_id": [body.post_id for _, body in impressions],
+            "seen_at": [body.seen_at or i.capture.captured_at for i, body in impressions],
+            "dwell_ms": [body.dwell_ms for _, body in impressions],
+            "page_url": [i.capture.page_url for i, _ in impressions],
+        },
+        schema={
+            "capture_id": pl.String(),
+            "platform": pl.String(),
+            "post_id": pl.String(),
+            "seen_at": UTC_TIME,
+            "dwell_ms": pl.Int32(),
+            "page_url": pl.String(),
+        },
+    )
+    cur.register("incoming_impressions", frame.to_arrow())
+    try:
+        cur.execute(
+            "INSERT INTO impressions BY NAME SELECT * FROM incoming_impressions "
+            "ON CONFLICT (capture_id) DO NOTHING"
+        )
+    finally:
+        cur.unregister("incoming_impressions")
+
+
+def write_statuses(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[ParseOutcome]) -> None:
+    if not outcomes:
+        return
+    frame = pl.DataFrame(
+        {
+            "id": [o.capture_id for o in outcomes],
+            "parse_status": [o.status for o in outcomes],
+            "parse_error": [o.error for o in outcomes],
+            "operation": [o.operation for o in outcomes],
+            "platform": [o.platform for o in outcomes],
+        },
+        schema={
+            "id": pl.String(),
+            "parse_status": pl.String(),
+            "parse_error": pl.String(),
+            "operation": pl.String(),
+            "platform": pl.String(),
+        },
+    )
+    cur.register("outcomes", frame.to_arrow())
+    try:
+        cur.execute(
+            "UPDATE captures SET parse_status = o.parse_status, parse_error = o.parse_error, "
+            "operation = coalesce(o.operation, captures.operation), "
+            "platform = coalesce(captures.platform, o.platform), parsed_at = now() "
+            "FROM outcomes o WHERE captures.id = o.id"
+        )
+    finally:
+        cur.unregister("outcomes")
+
+
+def mark_failed(cur: duckdb.DuckDBPyConnection, capture_ids: Sequence[str], error: str) -> None:
+    """Record that writing the parsed rows failed; the raw captures stay for reparse."""
+    write_statuses(
+        cur, [ParseOutcome(capture_id=i, status="error", error=error[:4000]) for i in capture_ids]
+    )
+
+
+def stored_from_row(row: dict[str, Any]) -> StoredCapture:
+    """Rebuild a capture from its ``captures`` row, for reparse."""
+    body: str | None = row["body"]
+    body_json = body.encode() if body is not None and row["body_is_json"] else None
+    request_body = row["request_body"]
+    capture = Capture(
+        id=row["id"],
+        kind=row["kind"],
+        url=row["url"],
+        method=row["method"],
+        status=row["status"],
+        page_url=row["page_url"],
+        captured_at=row["captured_at"],
+        request_body=msgspec.json.decode(request_body) if request_body is not None else None,
+        body=None if body_json is not None else body,
+        body_json=body_json,
+        platform=row["platform"],
+        operation=row["operation"],
+    )
+    impression = None
+    if capture.kind == "impression" and body_json is not None:
+        impression = msgspec.json.decode(body_json, type=ImpressionBody)
+    return StoredCapture(
+        capture=capture,
+        request_body=request_body,
+        body=body,
+        body_is_json=body_json is not None,
+        impression=impression,
+    )

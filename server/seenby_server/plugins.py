@@ -1,0 +1,191 @@
+"""Loading plugins and calling them with isolation.
+
+Built-in plugins are found exactly like third-party ones: through the ``seenby``
+entry-point group. A plugin that fails to load, or whose hook raises, is
+recorded in :attr:`PluginHost.failures` (shown by ``seenby plugins`` and
+``seenby status``) and the others carry on.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import traceback
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from importlib import metadata
+from typing import Any
+from urllib.parse import urlsplit
+
+import msgspec
+import pluggy
+
+from seenby import Platform, TableSpec, hookspecs
+
+
+class PluginFailure(msgspec.Struct, kw_only=True):
+    plugin: str
+    hook: str
+    error: str
+    at: datetime
+    count: int = 1
+
+
+class PluginInfo(msgspec.Struct, kw_only=True):
+    name: str
+    module: str
+    version: str | None
+    hooks: list[str]
+    builtin: bool
+
+
+class PluginHost:
+    """The pluggy manager plus what the server derives from the plugins at start."""
+
+    def __init__(
+        self, manager: pluggy.PluginManager, versions: dict[str, str] | None = None
+    ) -> None:
+        self.manager = manager
+        self._versions = versions or {}
+        self._failures: dict[tuple[str, str], PluginFailure] = {}
+        self._lock = threading.Lock()
+        self.platforms: list[Platform] = []
+        for plugin_name, result in self.call_each("seenby_platforms"):
+            for platform in result or []:
+                if isinstance(platform, Platform):
+                    self.platforms.append(platform)
+                else:
+                    self.record_failure(
+                        plugin_name, "seenby_platforms", f"returned {type(platform).__name__}"
+                    )
+        self._hosts: dict[str, str] = {}
+        self._wildcards: list[tuple[str, str]] = []
+        self._any_host: list[tuple[re.Pattern[str], str]] = []
+        for platform in self.platforms:
+            for host in platform.hosts:
+                if host.startswith("*."):
+                    self._wildcards.append((host[1:].lower(), platform.name))
+                else:
+                    self._hosts.setdefault(host.lower(), platform.name)
+            if platform.any_host:
+                patterns = [r.url_pattern for r in platform.api]
+                patterns += [r.url_pattern for r in platform.actions]
+                self._any_host += [(re.compile(p), platform.name) for p in patterns]
+
+    # -- calling hooks -------------------------------------------------------------
+
+    def call_each(self, hook: str, **kwargs: Any) -> list[tuple[str, Any]]:
+        """Call every implementation of ``hook`` separately; a raising one is recorded, skipped."""
+        results: list[tuple[str, Any]] = []
+        for impl in getattr(self.manager.hook, hook).get_hookimpls():
+            try:
+                args = [kwargs[name] for name in impl.argnames]
+                results.append((impl.plugin_name, impl.function(*args)))
+            except Exception as exc:
+                self.record_failure(impl.plugin_name, hook, describe(exc))
+        return results
+
+    def record_failure(self, plugin: str, hook: str, error: str) -> None:
+        with self._lock:
+            key = (plugin, hook)
+            previous = self._failures.get(key)
+            count = previous.count + 1 if previous else 1
+            now = datetime.now(UTC)
+            self._failures[key] = PluginFailure(
+                plugin=plugin, hook=hook, error=error, at=now, count=count
+            )
+
+    @property
+    def failures(self) -> list[PluginFailure]:
+        with self._lock:
+            return sorted(self._failures.values(), key=lambda f: (f.plugin, f.hook))
+
+    def table_specs(self) -> list[TableSpec]:
+        specs: list[TableSpec] = []
+        for plugin_name, result in self.call_each("seenby_tables"):
+            for spec in result or []:
+                if isinstance(spec, TableSpec):
+                    specs.append(spec)
+                else:
+                    self.record_failure(plugin_name, "seenby_tables", "not a TableSpec")
+        return specs
+
+    # -- platforms -----------------------------------------------------------------
+
+    def infer_platform(self, url: str, page_url: str | None = None) -> str | None:
+        """The platform a URL belongs to: by host first, then by any-host URL patterns."""
+        for candidate in (url, page_url):
+            if not candidate:
+                continue
+            host = (urlsplit(candidate).hostname or "").lower()
+            if host in self._hosts:
+                return self._hosts[host]
+            for suffix, name in self._wildcards:
+                if host.endswith(suffix) or host == suffix[1:]:
+                    return name
+        for pattern, name in self._any_host:
+            if pattern.search(url):
+                return name
+        return None
+
+    @property
+    def platform_names(self) -> set[str]:
+        return {p.name for p in self.platforms}
+
+    def describe_plugins(self) -> list[PluginInfo]:
+        infos = []
+        for name, plugin in self.manager.list_name_plugin():
+            if plugin is hookspecs:
+                continue
+            module = getattr(plugin, "__name__", type(plugin).__name__)
+            hooks = sorted(
+                hook.name for hook in self.manager.get_hookcallers(plugin) or [] if hook.name
+            )
+            infos.append(
+                PluginInfo(
+                    name=name,
+                    module=module,
+                    version=self._versions.get(name),
+                    hooks=hooks,
+                    builtin=module.startswith("seenby_plugins"),
+                )
+            )
+        return sorted(infos, key=lambda i: i.name)
+
+
+def describe(exc: BaseException) -> str:
+    """``Type: message (file:line)`` — enough to find the bug, short enough to show."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = f" ({frames[-1].filename.rsplit('/', 1)[-1]}:{frames[-1].lineno})" if frames else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def load_plugins(extra: Iterable[object] = (), *, entry_points: bool = True) -> PluginHost:
+    """Load every plugin of the ``seenby`` entry-point group (and ``extra`` ones).
+
+    Entries are loaded one by one (rather than with pluggy's
+    ``load_setuptools_entrypoints``, which stops at the first broken plugin) so
+    a plugin that fails to import is recorded as a failure, not fatal.
+    """
+    manager = pluggy.PluginManager("seenby")
+    manager.add_hookspecs(hookspecs)
+    load_errors: list[tuple[str, str]] = []
+    versions: dict[str, str] = {}
+    if entry_points:
+        for entry in metadata.entry_points(group="seenby"):
+            if manager.get_plugin(entry.name) or manager.is_blocked(entry.name):
+                continue
+            try:
+                plugin = entry.load()
+            except Exception as exc:
+                load_errors.append((entry.name, describe(exc)))
+                continue
+            manager.register(plugin, name=entry.name)
+            if entry.dist is not None:
+                versions[entry.name] = entry.dist.version
+    for plugin in extra:
+        manager.register(plugin)
+    host = PluginHost(manager, versions)
+    for name, error in load_errors:
+        host.record_failure(name, "load", error)
+    return host

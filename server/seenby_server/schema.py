@@ -1,0 +1,209 @@
+"""The core tables and views, as ordered migrations.
+
+``MIGRATIONS[i]`` is schema version ``i + 1``. Never edit a shipped migration:
+append a new one. ``docs/schema.md`` documents every table and column; a test
+checks that it names them all.
+"""
+
+from __future__ import annotations
+
+CORE_OWNER = "core"
+
+_V1 = """
+CREATE TABLE captures (
+    id            VARCHAR PRIMARY KEY,
+    kind          VARCHAR NOT NULL,
+    platform      VARCHAR,
+    operation     VARCHAR,
+    url           VARCHAR NOT NULL,
+    page_url      VARCHAR,
+    method        VARCHAR NOT NULL,
+    status        INTEGER NOT NULL,
+    captured_at   TIMESTAMPTZ NOT NULL,
+    received_at   TIMESTAMPTZ NOT NULL,
+    request_body  VARCHAR,
+    body          VARCHAR,
+    body_is_json  BOOLEAN NOT NULL,
+    parse_status  VARCHAR NOT NULL,
+    parse_error   VARCHAR,
+    parsed_at     TIMESTAMPTZ
+);
+
+CREATE TABLE accounts (
+    platform      VARCHAR NOT NULL,
+    account_id    VARCHAR NOT NULL,
+    handle        VARCHAR,
+    display_name  VARCHAR,
+    followers     BIGINT,
+    following     BIGINT,
+    posts_count   BIGINT,
+    verified      BOOLEAN,
+    created_at    TIMESTAMPTZ,
+    url           VARCHAR,
+    bio           VARCHAR,
+    first_seen_at TIMESTAMPTZ NOT NULL,
+    last_seen_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, account_id)
+);
+
+CREATE TABLE account_metrics (
+    capture_id    VARCHAR NOT NULL,
+    platform      VARCHAR NOT NULL,
+    account_id    VARCHAR NOT NULL,
+    observed_at   TIMESTAMPTZ NOT NULL,
+    followers     BIGINT,
+    following     BIGINT,
+    posts_count   BIGINT,
+    PRIMARY KEY (capture_id, platform, account_id)
+);
+
+CREATE TABLE posts (
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    author_id     VARCHAR,
+    text          VARCHAR,
+    created_at    TIMESTAMPTZ,
+    url           VARCHAR,
+    kind          VARCHAR NOT NULL,
+    reply_to_id   VARCHAR,
+    root_id       VARCHAR,
+    quote_of_id   VARCHAR,
+    repost_of_id  VARCHAR,
+    title         VARCHAR,
+    lang          VARCHAR,
+    community     VARCHAR,
+    promoted      BOOLEAN,
+    first_seen_at TIMESTAMPTZ NOT NULL,
+    last_seen_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, post_id)
+);
+
+CREATE TABLE post_metrics (
+    capture_id    VARCHAR NOT NULL,
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    observed_at   TIMESTAMPTZ NOT NULL,
+    likes         BIGINT,
+    replies       BIGINT,
+    reposts       BIGINT,
+    quotes        BIGINT,
+    views         BIGINT,
+    bookmarks     BIGINT,
+    score         BIGINT,
+    upvote_ratio  DOUBLE,
+    reactions     BIGINT,
+    PRIMARY KEY (capture_id, platform, post_id)
+);
+
+CREATE TABLE impressions (
+    capture_id    VARCHAR PRIMARY KEY,
+    platform      VARCHAR,
+    post_id       VARCHAR NOT NULL,
+    seen_at       TIMESTAMPTZ NOT NULL,
+    dwell_ms      INTEGER NOT NULL,
+    page_url      VARCHAR
+);
+
+CREATE TABLE interactions (
+    platform      VARCHAR NOT NULL,
+    kind          VARCHAR NOT NULL,
+    target_id     VARCHAR NOT NULL,
+    post_id       VARCHAR,
+    account_id    VARCHAR,
+    occurred_at   TIMESTAMPTZ,
+    undone        BOOLEAN NOT NULL,
+    source        VARCHAR NOT NULL,
+    capture_id    VARCHAR NOT NULL,
+    updated_at    TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, kind, target_id)
+);
+
+CREATE TABLE viewers (
+    platform      VARCHAR NOT NULL,
+    account_id    VARCHAR NOT NULL,
+    handle        VARCHAR,
+    first_seen_at TIMESTAMPTZ NOT NULL,
+    last_seen_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, account_id)
+);
+
+CREATE VIEW post_metrics_latest AS
+SELECT
+    platform,
+    post_id,
+    max(observed_at)                  AS observed_at,
+    arg_max(likes, observed_at)        AS likes,
+    arg_max(replies, observed_at)      AS replies,
+    arg_max(reposts, observed_at)      AS reposts,
+    arg_max(quotes, observed_at)       AS quotes,
+    arg_max(views, observed_at)        AS views,
+    arg_max(bookmarks, observed_at)    AS bookmarks,
+    arg_max(score, observed_at)        AS score,
+    arg_max(upvote_ratio, observed_at) AS upvote_ratio,
+    arg_max(reactions, observed_at)    AS reactions
+FROM post_metrics
+GROUP BY platform, post_id;
+
+CREATE VIEW posts_latest AS
+SELECT
+    p.platform,
+    p.post_id,
+    p.author_id,
+    a.handle                           AS author_handle,
+    a.display_name                     AS author_name,
+    a.followers                        AS author_followers,
+    p.text,
+    p.created_at,
+    p.url,
+    p.kind,
+    p.reply_to_id,
+    p.root_id,
+    p.quote_of_id,
+    p.repost_of_id,
+    p.title,
+    p.community,
+    p.lang,
+    p.promoted,
+    (v.account_id IS NOT NULL)         AS is_own,
+    m.likes,
+    m.replies,
+    m.reposts,
+    m.quotes,
+    m.views,
+    m.bookmarks,
+    m.score,
+    m.upvote_ratio,
+    m.reactions,
+    m.observed_at,
+    p.first_seen_at,
+    p.last_seen_at
+FROM posts p
+LEFT JOIN accounts a ON a.platform = p.platform AND a.account_id = p.author_id
+LEFT JOIN viewers v ON v.platform = p.platform AND v.account_id = p.author_id
+LEFT JOIN post_metrics_latest m ON m.platform = p.platform AND m.post_id = p.post_id;
+
+CREATE VIEW my_posts AS SELECT * FROM posts_latest WHERE is_own;
+"""
+
+MIGRATIONS: list[str] = [_V1]
+
+MIGRATIONS_TABLE = """
+CREATE TABLE IF NOT EXISTS schema_migrations (
+    owner      VARCHAR NOT NULL,
+    version    INTEGER NOT NULL,
+    applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (owner, version)
+)
+"""
+
+CORE_TABLES = (
+    "captures",
+    "accounts",
+    "account_metrics",
+    "posts",
+    "post_metrics",
+    "impressions",
+    "interactions",
+    "viewers",
+)
+CORE_VIEWS = ("post_metrics_latest", "posts_latest", "my_posts")

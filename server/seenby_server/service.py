@@ -1,0 +1,223 @@
+"""The server's core, independent of HTTP: ingest, overlays, reparse, status, SQL."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+
+from seenby import Overlay, __version__
+from seenby_server.config import ServerSettings
+from seenby_server.overlays import OverlayBuilder
+from seenby_server.pipeline import (
+    ParseOutcome,
+    Rejection,
+    StoredCapture,
+    mark_failed,
+    parse_and_write,
+    store_raw,
+    stored_from_row,
+    validate,
+)
+from seenby_server.plugins import PluginHost, describe
+from seenby_server.sqlguard import SqlResult, run_read_only
+from seenby_server.store import Store
+
+log = logging.getLogger("seenby")
+
+MAX_CAPTURES_PER_BATCH = 1_000
+
+
+class BadBatch(Exception):
+    """The request is not a capture batch at all."""
+
+
+class CaptureBatch(msgspec.Struct):
+    captures: list[msgspec.Raw]
+
+
+class IngestResult(msgspec.Struct, kw_only=True):
+    accepted: int
+    duplicates: int
+    rejected: list[Rejection]
+    overlays: list[Overlay]
+    statuses: dict[str, str] = msgspec.field(default_factory=dict)
+    """Parse status of each accepted capture, by id."""
+
+
+class ReparseResult(msgspec.Struct, kw_only=True):
+    processed: int
+    statuses: dict[str, int]
+    next_after: str | None
+    remaining: int
+
+
+class Seenby:
+    def __init__(self, settings: ServerSettings, store: Store, plugins: PluginHost) -> None:
+        self.settings = settings
+        self.store = store
+        self.plugins = plugins
+        self.overlays = OverlayBuilder(store, plugins, settings.annotate_budget_ms)
+        self.started_at = datetime.now(UTC)
+        store.apply_table_specs(plugins.table_specs())
+
+    # -- ingest --------------------------------------------------------------------
+
+    async def ingest(self, body: bytes) -> IngestResult:
+        try:
+            batch = msgspec.json.decode(body, type=CaptureBatch)
+        except msgspec.DecodeError as exc:
+            raise BadBatch(f'expected {{"captures": [...]}}: {exc}') from exc
+        if len(batch.captures) > MAX_CAPTURES_PER_BATCH:
+            raise BadBatch(
+                f"{len(batch.captures)} captures in one batch; the limit is "
+                f"{MAX_CAPTURES_PER_BATCH}"
+            )
+        rejected: list[Rejection] = []
+        valid: list[StoredCapture] = []
+        for index, raw in enumerate(batch.captures):
+            checked = validate(raw, self.plugins)
+            if isinstance(checked, str):
+                rejected.append(Rejection(index, checked))
+            else:
+                valid.append(checked)
+        received_at = datetime.now(UTC)
+        fresh = (
+            await self.store.write(lambda cur: store_raw(cur, valid, received_at)) if valid else []
+        )
+        outcomes, post_keys = await self._parse(fresh)
+        overlays = await self._overlays_for(post_keys)
+        return IngestResult(
+            accepted=len(fresh),
+            duplicates=len(valid) - len(fresh),
+            rejected=rejected,
+            overlays=overlays,
+            statuses={o.capture_id: o.status for o in outcomes},
+        )
+
+    async def _parse(
+        self, items: Sequence[StoredCapture]
+    ) -> tuple[list[ParseOutcome], list[tuple[str, str]]]:
+        if not items:
+            return [], []
+        try:
+            return await self.store.write(lambda cur: parse_and_write(cur, self.plugins, items))
+        except Exception as exc:
+            # The rows could not be written; the raw captures are committed already.
+            error = f"writing parsed rows failed: {describe(exc)}"
+            log.exception("parse batch failed")
+            ids = [i.capture.id for i in items]
+            await self.store.write(lambda cur: mark_failed(cur, ids, error))
+            return [ParseOutcome(capture_id=i, status="error", error=error) for i in ids], []
+
+    async def _overlays_for(self, post_keys: Sequence[tuple[str, str]]) -> list[Overlay]:
+        by_platform: dict[str, list[str]] = defaultdict(list)
+        for platform, post_id in post_keys:
+            by_platform[platform].append(post_id)
+        overlays: list[Overlay] = []
+        for platform, ids in by_platform.items():
+            overlays.extend(await self.overlays_for(platform, ids))
+        return overlays
+
+    async def overlays_for(self, platform: str, post_ids: list[str]) -> list[Overlay]:
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.overlays.build, platform, post_ids)
+
+    # -- reparse -------------------------------------------------------------------
+
+    async def reparse(
+        self,
+        *,
+        platform: str | None = None,
+        since: datetime | None = None,
+        after: str | None = None,
+        limit: int = 500,
+    ) -> ReparseResult:
+        """Re-run parsers over one page of stored captures (ordered by time, then id)."""
+        where = ["kind <> 'impression'"]
+        params: list[Any] = []
+        if platform:
+            where.append("platform = ?")
+            params.append(platform)
+        if since:
+            where.append("captured_at >= ?")
+            params.append(since)
+        base = " AND ".join(where)
+        page_where = base
+        page_params = list(params)
+        if after:
+            page_where += (
+                " AND (captured_at, id) > (SELECT (captured_at, id) FROM captures WHERE id = ?)"
+            )
+            page_params.append(after)
+
+        def load(cur: Any) -> tuple[list[dict[str, Any]], int]:
+            cur.execute(
+                f"SELECT * FROM captures WHERE {page_where} ORDER BY captured_at, id LIMIT ?",
+                [*page_params, limit],
+            )
+            names = [d[0] for d in cur.description]
+            rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+            remaining = cur.execute(
+                f"SELECT count(*) FROM captures WHERE {page_where}", page_params
+            ).fetchone()[0]
+            return rows, int(remaining) - len(rows)
+
+        rows, remaining = await self.store.read(load)
+        items = []
+        for row in rows:
+            item = stored_from_row(row)
+            if item.capture.platform is None:
+                # A plugin installed since may recognise it now; the status write stores it.
+                inferred = self.plugins.infer_platform(item.capture.url, item.capture.page_url)
+                item.capture = msgspec.structs.replace(item.capture, platform=inferred)
+            items.append(item)
+        outcomes, _ = await self._parse(items)
+        statuses: dict[str, int] = defaultdict(int)
+        for outcome in outcomes:
+            statuses[outcome.status] += 1
+        return ReparseResult(
+            processed=len(items),
+            statuses=dict(statuses),
+            next_after=rows[-1]["id"] if rows and remaining > 0 else None,
+            remaining=max(remaining, 0),
+        )
+
+    # -- reading -------------------------------------------------------------------
+
+    async def sql(self, sql: str, params: list[Any] | None, max_rows: int) -> SqlResult:
+        def run() -> SqlResult:
+            cursor = self.store.new_cursor()
+            try:
+                return run_read_only(cursor, sql, params, max_rows=max_rows)
+            finally:
+                cursor.close()
+
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, run)
+
+    async def status(self) -> dict[str, Any]:
+        from seenby_server.status import collect_status
+
+        started = time.perf_counter()
+        report = await self.store.read(collect_status)
+        report.update(
+            version=__version__,
+            database=str(self.store.path),
+            started_at=self.started_at.isoformat(),
+            plugins=[p.name for p in self.plugins.describe_plugins()],
+            plugin_failures=msgspec.to_builtins(self.plugins.failures),
+            platforms=sorted(self.plugins.platform_names),
+            took_ms=round((time.perf_counter() - started) * 1000, 1),
+        )
+        return report
+
+    def close(self) -> None:
+        self.overlays.close()
+        self.store.close()
