@@ -8,6 +8,8 @@ recorded in :attr:`PluginHost.failures` (shown by ``seenby plugins`` and
 
 from __future__ import annotations
 
+import importlib
+import os
 import re
 import threading
 import traceback
@@ -160,8 +162,15 @@ def describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}{where}"
 
 
+def extra_plugin_modules() -> list[str]:
+    """Modules named in ``SEENBY_PLUGINS`` (comma-separated): plugins under development,
+    loaded without packaging them."""
+    return [m.strip() for m in os.environ.get("SEENBY_PLUGINS", "").split(",") if m.strip()]
+
+
 def load_plugins(extra: Iterable[object] = (), *, entry_points: bool = True) -> PluginHost:
-    """Load every plugin of the ``seenby`` entry-point group (and ``extra`` ones).
+    """Load every plugin of the ``seenby`` entry-point group, then ``SEENBY_PLUGINS``
+    modules and ``extra`` objects.
 
     Entries are loaded one by one (rather than with pluggy's
     ``load_setuptools_entrypoints``, which stops at the first broken plugin) so
@@ -183,6 +192,11 @@ def load_plugins(extra: Iterable[object] = (), *, entry_points: bool = True) -> 
             manager.register(plugin, name=entry.name)
             if entry.dist is not None:
                 versions[entry.name] = entry.dist.version
+    for module_name in extra_plugin_modules():
+        try:
+            manager.register(importlib.import_module(module_name), name=module_name)
+        except Exception as exc:
+            load_errors.append((module_name, describe(exc)))
     for plugin in extra:
         manager.register(plugin)
     host = PluginHost(manager, versions)

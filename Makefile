@@ -1,0 +1,51 @@
+# Seenby: `make run` sets everything up and starts the server; `make test` runs every check.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test install test-deps extension lint typecheck pytest extension-test bench clean
+
+run: install extension
+	@$(BIN)/python scripts/welcome.py
+	$(BIN)/seenby serve
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Seenby needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+# The extension is built when its sources are present (extension/package.json).
+extension:
+	@if [ -f extension/package.json ]; then \
+		cd extension && npm ci --no-audit --no-fund && npm run build; \
+	fi
+
+test-deps: install
+	@bash scripts/install-test-deps.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy
+
+pytest: install
+	$(BIN)/python -m pytest
+
+extension-test:
+	@if [ -f extension/package.json ]; then cd extension && npm test; fi
+
+test: test-deps extension lint typecheck pytest extension-test
+
+bench: install
+	@for b in bench/*.py; do [ -e "$$b" ] && $(BIN)/python "$$b"; done; true
+
+clean:
+	rm -rf $(VENV) extension/node_modules extension/dist .pytest_cache .mypy_cache .ruff_cache

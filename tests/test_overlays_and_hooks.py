@@ -1,0 +1,87 @@
+"""Overlays from analysis plugins, their isolation, and the other public hooks."""
+
+from __future__ import annotations
+
+from conftest import Server, capture, run_cli
+
+PLUGINS = "example_plugin,annotate_likes,annotate_broken,annotate_slow,commands_plugin"
+
+
+def seed(server: Server) -> None:
+    body = {
+        "me": "u9",
+        "posts": [
+            {"id": "p1", "author": "u1", "text": "<img src=x onerror=alert(1)>", "likes": 7},
+            {"id": "p2", "author": "u2", "text": "two", "likes": 0},
+        ],
+    }
+    assert server.post_captures(capture(body=body)).status_code == 200
+
+
+def test_failing_and_slow_plugins_do_not_stop_the_others(make_server) -> None:
+    server: Server = make_server(plugins=PLUGINS)
+    seed(server)
+    response = server.request(
+        "POST", "/api/v1/overlays", json={"platform": "example", "post_ids": ["p2", "p1", "zz"]}
+    )
+    assert response.status_code == 200
+    overlays = response.json()["overlays"]
+    assert [o["post_id"] for o in overlays] == ["p2", "p1", "zz"]
+    p2, p1, unknown = overlays
+    assert p1["badges"] == [{"text": "7 likes", "title": "1 viewers known", "tone": "neutral"}]
+    assert p1["sections"][0]["text"] == "<img src=x onerror=alert(1)>"
+    assert p2["badges"][0]["text"] == "0 likes"
+    assert any("annotate_broken: failed" in e for e in p1["errors"])
+    assert any("annotate_slow: overran" in e for e in p1["errors"])
+    assert unknown == {
+        "platform": "example",
+        "post_id": "zz",
+        "known": False,
+        "badges": [],
+        "sections": [],
+        "errors": [],
+    }
+    plugins = run_cli(server.data_dir, "plugins", SEENBY_PLUGINS=PLUGINS)
+    assert "annotate_broken in seenby_annotate" in plugins.stdout
+    assert "ValueError: analysis bug" in plugins.stdout
+    assert "annotate_slow in seenby_annotate" in plugins.stdout
+    status = run_cli(server.data_dir, "status", SEENBY_PLUGINS=PLUGINS)
+    assert "annotate_broken in seenby_annotate" in status.stdout
+
+
+def test_capture_response_overlays_include_plugin_items(make_server) -> None:
+    server: Server = make_server(plugins="example_plugin,annotate_likes")
+    body = {"posts": [{"id": "p1", "author": "u1", "likes": 3}]}
+    overlays = server.post_captures(capture(body=body)).json()["overlays"]
+    assert overlays[0]["badges"][0]["text"] == "3 likes"
+
+
+def test_rules_serve_every_platform_declaration(server: Server) -> None:
+    rules = server.request("GET", "/api/v1/rules").json()
+    example = next(p for p in rules["platforms"] if p["name"] == "example")
+    assert example["hosts"] == ["example.test", "*.example.test"]
+    assert example["api"][0]["operation"] == "Feed"
+    assert example["locator"]["id_attribute"] == "data-id"
+    assert len(rules["version"]) == 16
+
+
+def test_plugin_tables_are_migrated_once_and_commands_registered(make_server) -> None:
+    server: Server = make_server(plugins="example_plugin,commands_plugin")
+    assert server.sql(
+        "SELECT version FROM schema_migrations WHERE owner = 'commands_plugin_scores' ORDER BY 1"
+    ) == [[1], [2]]
+    assert server.sql(
+        "SELECT column_name FROM information_schema.columns "
+        "WHERE table_name = 'commands_plugin_scores' ORDER BY ordinal_position"
+    ) == [["post_id"], ["score"], ["note"]]
+    server.stop()
+    again = make_server(plugins="example_plugin,commands_plugin", port=server.port)
+    assert again.sql("SELECT count(*) FROM schema_migrations WHERE owner LIKE 'commands%'") == [[2]]
+    hello = run_cli(server.data_dir, "hello", SEENBY_PLUGINS="commands_plugin")
+    assert hello.stdout.strip() == "hello from a plugin"
+
+
+def test_openapi_schema_is_served(server: Server) -> None:
+    schema = server.request("GET", "/schema/openapi.json").json()
+    assert "/api/v1/captures" in schema["paths"]
+    assert "/api/v1/pair" in schema["paths"]
