@@ -80,7 +80,7 @@ def seenby_register_commands(cli: click.Group) -> None:
 
 
 HOOK_NAMES: tuple[str, ...] = tuple(
-    name for name, value in dict(globals()).items() if name.startswith("seenby_") and callable(value)
+    name
+    for name, value in dict(globals()).items()
+    if name.startswith("seenby_") and callable(value)
 )
-
-

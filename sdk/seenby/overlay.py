@@ -49,6 +49,8 @@ class Overlay(msgspec.Struct, kw_only=True):
 
     platform: str
     post_id: str
+    known: bool = True
+    """False when the post is not in the database yet (nothing captured about it)."""
     badges: list[Badge] = msgspec.field(default_factory=list)
     sections: list[Section] = msgspec.field(default_factory=list)
     errors: list[str] = msgspec.field(default_factory=list)

@@ -62,8 +62,9 @@ class DomLocator(msgspec.Struct, kw_only=True):
     """Regex with one group that extracts the post id from the attribute's value."""
     id_template: str = "{id}"
     """How the extracted id becomes the parser's ``post_id``: ``{id}`` is the
-    extracted value, ``{host}`` the page's host (e.g. ``"{host}:{id}"`` for Mastodon,
-    whose status ids are only unique per instance)."""
+    extracted value, ``{host}`` the page's ``location.host`` (with the port when it is
+    not the default; e.g. ``"{host}:{id}"`` for Mastodon, whose status ids are only
+    unique per instance)."""
     anchor_selector: str | None = None
     """Element inside the post after which the badge goes; the post itself when absent."""
     reply_box_selector: str | None = None

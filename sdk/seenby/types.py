@@ -43,7 +43,7 @@ class Capture(msgspec.Struct, kw_only=True, frozen=True):
     """The body's JSON text exactly as received, when the server has it; read it with
     :meth:`json`, which can decode straight into typed Structs (much faster)."""
 
-    def json(self, type: Any = Any) -> Any:  # noqa: A002 - mirrors msgspec's own argument name
+    def json(self, type: Any = Any) -> Any:
         """The body as JSON, decoded into ``type`` (a msgspec Struct, ``dict`` …) if given.
 
         Prefer this to ``body``: on the server the body arrives as JSON text and
@@ -191,7 +191,7 @@ class ParseResult(msgspec.Struct, kw_only=True):
         self.operation = self.operation or other.operation
 
 
-class UnrecognizedPayload(Exception):  # noqa: N818 - the name reads as the capture status it sets
+class UnrecognizedPayload(Exception):
     """Raise from a parser when a capture is for your platform but its shape is unknown.
 
     The raw capture is kept with status ``unrecognized`` and the message, so a
