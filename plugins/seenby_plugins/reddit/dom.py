@@ -1,0 +1,132 @@
+"""A small, forgiving element tree over stdlib ``html.parser``, enough to read shreddit markup.
+
+Server-rendered pages are not always well-formed (unclosed ``<p>``, self-closed tags), so an end
+tag closes every element opened after its match and unmatched end tags are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from html.parser import HTMLParser
+
+_VOID = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "wbr"}
+)
+_BLOCK_BREAKS = {"p": "\n\n", "br": "\n", "pre": "\n", "li": "\n"}
+_MANY_NEWLINES = re.compile(r"\n{3,}")
+
+
+class Element:
+    """One element: tag, attributes, and children (elements or text)."""
+
+    __slots__ = ("attrs", "children", "parent", "tag")
+
+    def __init__(self, tag: str, attrs: dict[str, str], parent: Element | None) -> None:
+        self.tag = tag
+        self.attrs = attrs
+        self.parent = parent
+        self.children: list[Element | str] = []
+
+    def get(self, name: str) -> str | None:
+        return self.attrs.get(name)
+
+    def has_class(self, name: str) -> bool:
+        return name in self.attrs.get("class", "").split()
+
+    def descendants(self, stop: Callable[[Element], bool] | None = None) -> Iterator[Element]:
+        """Every element below this one in document order, not entering ``stop`` ones."""
+        for child in self.children:
+            if isinstance(child, Element):
+                yield child
+                if stop is None or not stop(child):
+                    yield from child.descendants(stop)
+
+    def find(self, tag: str | None = None, cls: str | None = None, **attrs: str) -> Element | None:
+        return next(self.find_all(tag, cls, **attrs), None)
+
+    def find_all(
+        self, tag: str | None = None, cls: str | None = None, **attrs: str
+    ) -> Iterator[Element]:
+        for element in self.descendants():
+            if tag is not None and element.tag != tag:
+                continue
+            if cls is not None and not element.has_class(cls):
+                continue
+            if all(element.attrs.get(name) == value for name, value in attrs.items()):
+                yield element
+
+    def next_element(self) -> Element | None:
+        """The following sibling element, skipping text."""
+        if self.parent is None:
+            return None
+        siblings = self.parent.children
+        for sibling in siblings[siblings.index(self) + 1 :]:
+            if isinstance(sibling, Element):
+                return sibling
+        return None
+
+    def text(self) -> str:
+        """All text inside, whitespace collapsed to single spaces."""
+        return " ".join("".join(self._strings()).split())
+
+    def block_text(self) -> str:
+        """Text keeping paragraph and line breaks, for post and comment bodies."""
+        parts: list[str] = []
+        self._collect_block(parts)
+        lines = [line.strip() for line in "".join(parts).split("\n")]
+        return _MANY_NEWLINES.sub("\n\n", "\n".join(lines)).strip()
+
+    def _strings(self) -> Iterator[str]:
+        for child in self.children:
+            if isinstance(child, str):
+                yield child
+            else:
+                yield from child._strings()
+
+    def _collect_block(self, parts: list[str]) -> None:
+        for child in self.children:
+            if isinstance(child, str):
+                parts.append(child)
+                continue
+            if child.tag in _BLOCK_BREAKS:
+                parts.append(_BLOCK_BREAKS[child.tag])
+            child._collect_block(parts)
+
+
+class _TreeBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.root = Element("#document", {}, None)
+        self._open: list[Element] = [self.root]
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        element = self._append(tag, attrs)
+        if tag not in _VOID:
+            self._open.append(element)
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._append(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self._open) - 1, 0, -1):
+            if self._open[depth].tag == tag:
+                del self._open[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        self._open[-1].children.append(data)
+
+    def _append(self, tag: str, attrs: list[tuple[str, str | None]]) -> Element:
+        parent = self._open[-1]
+        element = Element(tag, {name: value or "" for name, value in attrs}, parent)
+        parent.children.append(element)
+        return element
+
+
+def parse_html(text: str) -> Element:
+    """The document's root element."""
+    builder = _TreeBuilder()
+    builder.feed(text)
+    builder.close()
+    return builder.root
