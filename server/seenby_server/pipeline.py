@@ -1,13 +1,15 @@
-"""The capture pipeline: validate → store raw (commit) → parse → write rows (commit).
+"""The capture pipeline: validate → parse → store raw captures and rows in one commit.
 
-The raw capture is committed before any plugin sees it, so a parser that
-crashes, or a row that fails to write, never loses what the extension sent: the
-capture stays with its status and error for ``seenby reparse``.
+Parser exceptions are caught per capture and recorded on the capture row; if
+writing the parsed rows fails, the transaction is retried with the raw captures
+alone, marked ``error``. Either way what the extension sent is kept for
+``seenby reparse``, and the answer is sent only after the commit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
@@ -135,13 +137,15 @@ CAPTURE_SCHEMA = {
     "body": pl.String(),
     "body_is_json": pl.Boolean(),
     "parse_status": pl.String(),
+    "parse_error": pl.String(),
+    "parsed_at": UTC_TIME,
 }
 
 
-def store_raw(
-    cur: duckdb.DuckDBPyConnection, items: Sequence[StoredCapture], received_at: datetime
+def select_new(
+    cur: duckdb.DuckDBPyConnection, items: Sequence[StoredCapture]
 ) -> list[StoredCapture]:
-    """Insert captures whose id is new; returns those (resent ids are duplicates)."""
+    """The captures whose id is not stored yet (resent ids, or repeats in a batch, are not)."""
     ids = list(dict.fromkeys(item.capture.id for item in items))
     existing = {
         row[0] for row in cur.execute("SELECT id FROM captures WHERE id IN ?", [ids]).fetchall()
@@ -151,24 +155,38 @@ def store_raw(
         if item.capture.id not in existing:
             existing.add(item.capture.id)
             fresh.append(item)
-    if not fresh:
-        return fresh
+    return fresh
+
+
+def store_raw(
+    cur: duckdb.DuckDBPyConnection,
+    items: Sequence[StoredCapture],
+    received_at: datetime,
+    outcomes: Sequence[ParseOutcome],
+) -> None:
+    """Insert captures verbatim, with what parsing made of them (``outcomes``, same order)."""
+    if not items:
+        return
     frame = pl.DataFrame(
         {
-            "id": [i.capture.id for i in fresh],
-            "kind": [i.capture.kind for i in fresh],
-            "platform": [i.capture.platform for i in fresh],
-            "operation": [i.capture.operation for i in fresh],
-            "url": [i.capture.url for i in fresh],
-            "page_url": [i.capture.page_url for i in fresh],
-            "method": [i.capture.method for i in fresh],
-            "status": [i.capture.status for i in fresh],
-            "captured_at": [i.capture.captured_at for i in fresh],
-            "received_at": [received_at] * len(fresh),
-            "request_body": [i.request_body for i in fresh],
-            "body": [i.body for i in fresh],
-            "body_is_json": [i.body_is_json for i in fresh],
-            "parse_status": ["pending"] * len(fresh),
+            "id": [i.capture.id for i in items],
+            "kind": [i.capture.kind for i in items],
+            "platform": [i.capture.platform for i in items],
+            "operation": [
+                o.operation or i.capture.operation for i, o in zip(items, outcomes, strict=True)
+            ],
+            "url": [i.capture.url for i in items],
+            "page_url": [i.capture.page_url for i in items],
+            "method": [i.capture.method for i in items],
+            "status": [i.capture.status for i in items],
+            "captured_at": [i.capture.captured_at for i in items],
+            "received_at": [received_at] * len(items),
+            "request_body": [i.request_body for i in items],
+            "body": [i.body for i in items],
+            "body_is_json": [i.body_is_json for i in items],
+            "parse_status": [o.status for o in outcomes],
+            "parse_error": [o.error for o in outcomes],
+            "parsed_at": [received_at] * len(items),
         },
         schema=CAPTURE_SCHEMA,
     )
@@ -177,7 +195,6 @@ def store_raw(
         cur.execute("INSERT INTO captures BY NAME SELECT * FROM incoming_captures")
     finally:
         cur.unregister("incoming_captures")
-    return fresh
 
 
 class ParseOutcome(msgspec.Struct, kw_only=True):
@@ -233,30 +250,65 @@ def parse_capture(plugins: PluginHost, capture: Capture) -> tuple[ParseResult, P
     return merged, outcome
 
 
-def parse_and_write(
-    cur: duckdb.DuckDBPyConnection, plugins: PluginHost, items: Iterable[StoredCapture]
-) -> tuple[list[ParseOutcome], list[tuple[str, str]]]:
-    """Parse captures and write their rows and statuses (inside the caller's transaction).
+@dataclass
+class ParsedCapture:
+    """One capture with what the parsers made of it."""
 
-    Returns the outcomes and the (platform, post_id) of every post parsed.
-    """
-    batch = ParsedBatch()
-    outcomes: list[ParseOutcome] = []
-    impressions: list[tuple[StoredCapture, ImpressionBody]] = []
+    item: StoredCapture
+    result: ParseResult | None
+    outcome: ParseOutcome
+
+
+def parse_each(plugins: PluginHost, items: Iterable[StoredCapture]) -> list[ParsedCapture]:
+    """Parse every capture (never raises: failures become outcomes). Reads no database,
+    so it runs outside the writer thread, overlapping other requests' writes."""
+    parsed = []
     for item in items:
         capture = item.capture
         if item.impression is not None:
-            impressions.append((item, item.impression))
-            outcomes.append(ParseOutcome(capture_id=capture.id, status="parsed"))
-            continue
-        result, outcome = parse_capture(plugins, capture)
-        batch.add(capture.id, capture.captured_at, result)
-        outcomes.append(outcome)
-    write_parsed(cur, batch)
-    if impressions:
-        _write_impressions(cur, impressions)
-    write_statuses(cur, outcomes)
-    return outcomes, batch.post_keys()
+            outcome = ParseOutcome(
+                capture_id=capture.id, status="parsed", platform=capture.platform
+            )
+            parsed.append(ParsedCapture(item, None, outcome))
+        else:
+            result, outcome = parse_capture(plugins, capture)
+            parsed.append(ParsedCapture(item, result, outcome))
+    return parsed
+
+
+@dataclass
+class ParsedCaptures:
+    """The rows of a batch of parsed captures, ready to write, and their outcomes."""
+
+    rows: ParsedBatch
+    outcomes: list[ParseOutcome]
+    impressions: list[tuple[StoredCapture, ImpressionBody]]
+
+    @classmethod
+    def collect(cls, parsed: Iterable[ParsedCapture]) -> ParsedCaptures:
+        rows = ParsedBatch()
+        outcomes: list[ParseOutcome] = []
+        impressions: list[tuple[StoredCapture, ImpressionBody]] = []
+        for entry in parsed:
+            capture = entry.item.capture
+            if entry.item.impression is not None:
+                impressions.append((entry.item, entry.item.impression))
+            if entry.result is not None:
+                rows.add(capture.id, capture.captured_at, entry.result)
+            outcomes.append(entry.outcome)
+        return cls(rows=rows, outcomes=outcomes, impressions=impressions)
+
+
+def parse_batch(plugins: PluginHost, items: Iterable[StoredCapture]) -> ParsedCaptures:
+    """Parse captures and gather their rows for one write."""
+    return ParsedCaptures.collect(parse_each(plugins, items))
+
+
+def write_batch(cur: duckdb.DuckDBPyConnection, parsed: ParsedCaptures) -> None:
+    """Write a batch's rows and impressions (inside the caller's transaction)."""
+    write_parsed(cur, parsed.rows)
+    if parsed.impressions:
+        _write_impressions(cur, parsed.impressions)
 
 
 def _write_impressions(
@@ -321,11 +373,14 @@ def write_statuses(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[ParseOutco
         cur.unregister("outcomes")
 
 
-def mark_failed(cur: duckdb.DuckDBPyConnection, capture_ids: Sequence[str], error: str) -> None:
-    """Record that writing the parsed rows failed; the raw captures stay for reparse."""
-    write_statuses(
-        cur, [ParseOutcome(capture_id=i, status="error", error=error[:4000]) for i in capture_ids]
-    )
+def failed(items: Sequence[StoredCapture], error: str) -> list[ParseOutcome]:
+    """Outcomes for captures whose parsed rows could not be written."""
+    return [
+        ParseOutcome(
+            capture_id=i.capture.id, status="error", error=error[:4000], platform=i.capture.platform
+        )
+        for i in items
+    ]
 
 
 def stored_from_row(row: dict[str, Any]) -> StoredCapture:

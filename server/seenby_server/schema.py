@@ -127,22 +127,21 @@ CREATE TABLE viewers (
     PRIMARY KEY (platform, account_id)
 );
 
-CREATE VIEW post_metrics_latest AS
-SELECT
-    platform,
-    post_id,
-    max(observed_at)                  AS observed_at,
-    arg_max(likes, observed_at)        AS likes,
-    arg_max(replies, observed_at)      AS replies,
-    arg_max(reposts, observed_at)      AS reposts,
-    arg_max(quotes, observed_at)       AS quotes,
-    arg_max(views, observed_at)        AS views,
-    arg_max(bookmarks, observed_at)    AS bookmarks,
-    arg_max(score, observed_at)        AS score,
-    arg_max(upvote_ratio, observed_at) AS upvote_ratio,
-    arg_max(reactions, observed_at)    AS reactions
-FROM post_metrics
-GROUP BY platform, post_id;
+CREATE TABLE post_metrics_latest (
+    platform      VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    observed_at   TIMESTAMPTZ NOT NULL,
+    likes         BIGINT,
+    replies       BIGINT,
+    reposts       BIGINT,
+    quotes        BIGINT,
+    views         BIGINT,
+    bookmarks     BIGINT,
+    score         BIGINT,
+    upvote_ratio  DOUBLE,
+    reactions     BIGINT,
+    PRIMARY KEY (platform, post_id)
+);
 
 CREATE VIEW posts_latest AS
 SELECT
@@ -205,5 +204,6 @@ CORE_TABLES = (
     "impressions",
     "interactions",
     "viewers",
+    "post_metrics_latest",
 )
-CORE_VIEWS = ("post_metrics_latest", "posts_latest", "my_posts")
+CORE_VIEWS = ("posts_latest", "my_posts")

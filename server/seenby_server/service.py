@@ -7,6 +7,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,14 +17,19 @@ from seenby import Overlay, __version__
 from seenby_server.config import ServerSettings
 from seenby_server.overlays import OverlayBuilder
 from seenby_server.pipeline import (
+    ParsedCaptures,
     ParseOutcome,
     Rejection,
     StoredCapture,
-    mark_failed,
-    parse_and_write,
+    failed,
+    parse_batch,
+    parse_each,
+    select_new,
     store_raw,
     stored_from_row,
     validate,
+    write_batch,
+    write_statuses,
 )
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.sqlguard import SqlResult, run_read_only
@@ -65,6 +71,9 @@ class Seenby:
         self.plugins = plugins
         self.overlays = OverlayBuilder(store, plugins, settings.annotate_budget_ms)
         self.started_at = datetime.now(UTC)
+        # Parsing is CPU work outside the writer thread, so one request's parse can
+        # overlap another's DuckDB writes (which release the GIL).
+        self._parsers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parser")
         store.apply_table_specs(plugins.table_specs())
 
     # -- ingest --------------------------------------------------------------------
@@ -87,11 +96,11 @@ class Seenby:
                 rejected.append(Rejection(index, checked))
             else:
                 valid.append(checked)
-        received_at = datetime.now(UTC)
-        fresh = (
-            await self.store.write(lambda cur: store_raw(cur, valid, received_at)) if valid else []
-        )
-        outcomes, post_keys = await self._parse(fresh)
+        fresh: list[StoredCapture] = []
+        outcomes: list[ParseOutcome] = []
+        post_keys: list[tuple[str, str]] = []
+        if valid:
+            fresh, outcomes, post_keys = await self._store(valid, datetime.now(UTC))
         overlays = await self._overlays_for(post_keys)
         return IngestResult(
             accepted=len(fresh),
@@ -101,20 +110,53 @@ class Seenby:
             statuses={o.capture_id: o.status for o in outcomes},
         )
 
-    async def _parse(
-        self, items: Sequence[StoredCapture]
-    ) -> tuple[list[ParseOutcome], list[tuple[str, str]]]:
-        if not items:
-            return [], []
+    async def _store(
+        self, valid: list[StoredCapture], received_at: datetime
+    ) -> tuple[list[StoredCapture], list[ParseOutcome], list[tuple[str, str]]]:
+        """Parse and store new captures in one transaction; on a write failure, keep them raw."""
+
+        loop = asyncio.get_running_loop()
+        each = await loop.run_in_executor(self._parsers, parse_each, self.plugins, valid)
+
+        def store_new(
+            cur: Any,
+        ) -> tuple[list[StoredCapture], list[ParseOutcome], list[tuple[str, str]]]:
+            fresh = select_new(cur, valid)
+            new_ids = {item.capture.id for item in fresh}
+            parsed = ParsedCaptures.collect(e for e in each if e.item.capture.id in new_ids)
+            store_raw(cur, fresh, received_at, parsed.outcomes)
+            write_batch(cur, parsed)
+            return fresh, parsed.outcomes, parsed.rows.post_keys()
+
         try:
-            return await self.store.write(lambda cur: parse_and_write(cur, self.plugins, items))
+            return await self.store.write(store_new)
         except Exception as exc:
-            # The rows could not be written; the raw captures are committed already.
+            log.exception("writing parsed rows failed; keeping the raw captures")
             error = f"writing parsed rows failed: {describe(exc)}"
-            log.exception("parse batch failed")
-            ids = [i.capture.id for i in items]
-            await self.store.write(lambda cur: mark_failed(cur, ids, error))
-            return [ParseOutcome(capture_id=i, status="error", error=error) for i in ids], []
+
+            def store_raw_only(cur: Any) -> tuple[list[StoredCapture], list[ParseOutcome]]:
+                fresh = select_new(cur, valid)
+                outcomes = failed(fresh, error)
+                store_raw(cur, fresh, received_at, outcomes)
+                return fresh, outcomes
+
+            fresh, outcomes = await self.store.write(store_raw_only)
+            return fresh, outcomes, []
+
+    async def _reparse_items(self, items: Sequence[StoredCapture]) -> list[ParseOutcome]:
+        def parse_again(cur: Any) -> list[ParseOutcome]:
+            parsed = parse_batch(self.plugins, items)
+            write_batch(cur, parsed)
+            write_statuses(cur, parsed.outcomes)
+            return parsed.outcomes
+
+        try:
+            return await self.store.write(parse_again)
+        except Exception as exc:
+            log.exception("reparse could not write its rows")
+            outcomes = failed(items, f"writing parsed rows failed: {describe(exc)}")
+            await self.store.write(lambda cur: write_statuses(cur, outcomes))
+            return outcomes
 
     async def _overlays_for(self, post_keys: Sequence[tuple[str, str]]) -> list[Overlay]:
         by_platform: dict[str, list[str]] = defaultdict(list)
@@ -178,7 +220,7 @@ class Seenby:
                 inferred = self.plugins.infer_platform(item.capture.url, item.capture.page_url)
                 item.capture = msgspec.structs.replace(item.capture, platform=inferred)
             items.append(item)
-        outcomes, _ = await self._parse(items)
+        outcomes = await self._reparse_items(items)
         statuses: dict[str, int] = defaultdict(int)
         for outcome in outcomes:
             statuses[outcome.status] += 1
@@ -219,5 +261,6 @@ class Seenby:
         return report
 
     def close(self) -> None:
+        self._parsers.shutdown(wait=True)
         self.overlays.close()
         self.store.close()

@@ -101,18 +101,24 @@ def _latest_non_null(
 
 
 def _upsert_newest_wins(
-    cur: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, keys: Sequence[str]
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    keys: Sequence[str],
+    *,
+    last: str = "last_seen_at",
+    first: str | None = "first_seen_at",
 ) -> None:
-    values = [c for c in frame.columns if c not in (*keys, "first_seen_at", "last_seen_at")]
+    """Upsert where, per column, the value seen latest (by ``last``) wins unless it is null."""
+    values = [c for c in frame.columns if c not in (*keys, last, first)]
     assignments = [
-        f"{c} = CASE WHEN excluded.last_seen_at >= {table}.last_seen_at "
+        f"{c} = CASE WHEN excluded.{last} >= {table}.{last} "
         f"THEN coalesce(excluded.{c}, {table}.{c}) ELSE coalesce({table}.{c}, excluded.{c}) END"
         for c in values
     ]
-    assignments += [
-        f"first_seen_at = least({table}.first_seen_at, excluded.first_seen_at)",
-        f"last_seen_at = greatest({table}.last_seen_at, excluded.last_seen_at)",
-    ]
+    assignments.append(f"{last} = greatest({table}.{last}, excluded.{last})")
+    if first:
+        assignments.append(f"{first} = least({table}.{first}, excluded.{first})")
     cur.register("incoming", frame.to_arrow())
     try:
         cur.execute(
@@ -171,6 +177,20 @@ def write_parsed(cur: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> None:
         value_cols = [c for c in METRICS_SCHEMA if c not in ("platform", "post_id")]
         merged = metrics.group_by(keys).agg(*[pl.col(c).drop_nulls().last() for c in value_cols])
         _insert_new(cur, "post_metrics", merged, keys)
+        figures = [c for c in value_cols if c != "observed_at"]
+        latest = (
+            merged.sort("observed_at")
+            .group_by("platform", "post_id")
+            .agg(*[pl.col(c).drop_nulls().last() for c in figures], pl.col("observed_at").max())
+        )
+        _upsert_newest_wins(
+            cur,
+            "post_metrics_latest",
+            latest,
+            ["platform", "post_id"],
+            last="observed_at",
+            first=None,
+        )
 
     interactions = batch.frame(Interaction, INTERACTION_SCHEMA)
     if interactions.height:
