@@ -18,8 +18,15 @@ CASES = {
         "https://x.com/i/api/graphql/V7H0Ap3_Hh2FyS75OCDO3Q/UserTweets?variables=%7B%7D",
         "api",
         "2019881223666233717",
-        {"author_handle": "XDevelopers", "author_followers": 695695, "likes": 5569,
-         "replies": 783, "reposts": 832, "quotes": 573, "views": 2525462},
+        {
+            "author_handle": "XDevelopers",
+            "author_followers": 695695,
+            "likes": 5569,
+            "replies": 783,
+            "reposts": 832,
+            "quotes": 573,
+            "views": 2525462,
+        },
     ),
     "mastodon": (
         "mastodon/extracted_GET_api_v1_timelines_home.json",
@@ -47,16 +54,20 @@ CASES = {
         "https://news.ycombinator.com/news",
         "document",
         "48350598",
-        {"author_handle": "thcipriani", "title": "Chuwi Minibook X", "score": 148,
-         "replies": 124},
+        {"author_handle": "thcipriani", "title": "Chuwi Minibook X", "score": 148, "replies": 124},
     ),
     "linkedin": (
         "linkedin/voyager_feed_updatesV2_legacy.json",
         "https://www.linkedin.com/voyager/api/feed/updatesV2?count=10&q=chronFeed",
         "api",
         "urn:li:activity:7396460678427660038",
-        {"author_handle": "jane-doe-4b21a7", "likes": 180, "replies": 37, "reposts": 12,
-         "reactions": 214},
+        {
+            "author_handle": "jane-doe-4b21a7",
+            "likes": 180,
+            "replies": 37,
+            "reposts": 12,
+            "reactions": 214,
+        },
     ),
     "facebook": (
         "facebook/garcon_real-page-a-text-story-with-image.html",
@@ -79,9 +90,7 @@ def test_recorded_payload_lands_in_posts_latest(server: Server, platform: str) -
     assert response.status_code == 200, response.text
     assert response.json()["statuses"][item["id"]] == "parsed"
     columns = ", ".join(expected)
-    rows = server.sql(
-        f"SELECT platform, {columns} FROM posts_latest WHERE post_id = ?", [post_id]
-    )
+    rows = server.sql(f"SELECT platform, {columns} FROM posts_latest WHERE post_id = ?", [post_id])
     assert rows == [[platform, *expected.values()]]
     overlay_ids = {o["post_id"] for o in response.json()["overlays"]}
     assert post_id in overlay_ids
