@@ -1,5 +1,10 @@
 """Seenby's plugin SDK: everything a plugin author imports.
 
+The row types, platform declarations and hook marker are here; helper modules are
+imported by name: :mod:`seenby.parsing` (nested JSON, counts, dates), :mod:`seenby.html`
+(server-rendered pages), :mod:`seenby.rows` (one capture's rows, each once) and
+:mod:`seenby.testing` (captures and hook calls for tests).
+
 >>> import seenby
 >>> @seenby.hookimpl
 ... def seenby_platforms():

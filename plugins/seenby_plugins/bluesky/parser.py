@@ -70,7 +70,7 @@ def parse(capture: seenby.Capture) -> seenby.ParseResult | None:
         _session(rows, body)
     else:  # getProfile
         _whole(operation, lambda: rows.profile(body))
-    return rows.result
+    return rows.result()
 
 
 def _read_operation(capture: seenby.Capture) -> str:
@@ -112,9 +112,9 @@ def _each(rows: Rows, what: str, entries: list[Any], read: Callable[[Any], objec
             read(entry)
         except _ENTRY_ERRORS as exc:
             failures += 1
-            rows.result.errors.append(f"{what} #{index}: {exc}")
+            rows.errors.append(f"{what} #{index}: {exc}")
     if entries and failures == len(entries):
-        raise seenby.UnrecognizedPayload(f"no {what} could be read: {rows.result.errors[0]}")
+        raise seenby.UnrecognizedPayload(f"no {what} could be read: {rows.errors[0]}")
 
 
 def _thread(rows: Rows, thread: Any) -> None:
@@ -134,7 +134,7 @@ def _thread(rows: Rows, thread: Any) -> None:
         try:
             rows.post_view(node["post"])
         except _ENTRY_ERRORS as exc:
-            rows.result.errors.append(f"thread post {_uri(node['post'])}: {exc}")
+            rows.errors.append(f"thread post {_uri(node['post'])}: {exc}")
         stack.append(node.get("parent"))
         replies = node.get("replies")
         if isinstance(replies, list):
@@ -215,7 +215,7 @@ def _parse_action(capture: seenby.Capture) -> seenby.ParseResult:
     # post), so beyond the viewer there is nothing to record: see the docs.
     elif nsid != DELETE_RECORD:
         raise seenby.UnrecognizedPayload(f"unhandled action {nsid}")
-    return rows.result
+    return rows.result()
 
 
 def _apply_writes(rows: Rows, request: dict[str, Any], repo: Any, answer: dict[str, Any]) -> None:
@@ -242,7 +242,7 @@ def _apply_writes(rows: Rows, request: dict[str, Any], repo: Any, answer: dict[s
         try:
             _created(rows, write.get("collection"), write.get("value"), repo, created_uri)
         except (seenby.UnrecognizedPayload, *_ENTRY_ERRORS) as exc:
-            rows.result.errors.append(f"write #{index}: {exc}")
+            rows.errors.append(f"write #{index}: {exc}")
 
 
 def _created(rows: Rows, collection: Any, record: Any, repo: Any, created_uri: Any) -> None:

@@ -6,12 +6,12 @@ DIDs: both are global, so they are used as they are.
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 import seenby
 from seenby.parsing import as_int, dig, parse_time
-from seenby.types import InteractionKind, PostKind
+from seenby.rows import RowCollector
+from seenby.types import PostKind
 
 PLATFORM = "bluesky"
 POST_COLLECTION = "app.bsky.feed.post"
@@ -44,26 +44,21 @@ def _require_uri(view: dict[str, Any]) -> str:
     return str(uri)
 
 
-class Rows:
-    """Collects the rows of one capture, each account, post and interaction once."""
+class Rows(RowCollector):
+    """One capture's rows, read from Bluesky's views and records (each row once)."""
 
     def __init__(self, operation: str | None) -> None:
-        self.result = seenby.ParseResult(operation=operation)
-        self._accounts: dict[str, str | None] = {}
-        self._posts: dict[str, seenby.Post] = {}
-        self._interactions: set[tuple[str, str | None, str | None]] = set()
-        self._viewers: set[str] = set()
+        super().__init__(PLATFORM, operation)
 
     def profile(self, raw: Any, *, flags: bool = True) -> str:
         """Add a profile view's row (basic, plain or detailed); return its DID."""
         did = dig(raw, "did")
         if not isinstance(did, str) or not did.startswith("did:"):
             raise ValueError(f"profile without a DID: {did!r}")
-        if did not in self._accounts:
+        if did not in self.accounts:
             handle = raw.get("handle") if isinstance(raw.get("handle"), str) else None
-            self._accounts[did] = handle
             status = dig(raw, "verification", "verifiedStatus")
-            self.result.accounts.append(
+            self.add_account(
                 seenby.Account(
                     platform=PLATFORM,
                     account_id=did,
@@ -84,37 +79,7 @@ class Rows:
 
     def viewer(self, did: str, handle: str | None = None) -> None:
         """Record a DID as the user's own account."""
-        if did not in self._viewers:
-            self._viewers.add(did)
-            self.result.viewers.append(
-                seenby.Viewer(platform=PLATFORM, account_id=did, handle=handle)
-            )
-
-    def interaction(
-        self,
-        kind: InteractionKind,
-        *,
-        post_id: str | None = None,
-        account_id: str | None = None,
-        undone: bool = False,
-        occurred_at: datetime | None = None,
-        source: Literal["action", "flag"] = "action",
-    ) -> None:
-        key = (kind, post_id, account_id)
-        if key in self._interactions:
-            return
-        self._interactions.add(key)
-        self.result.interactions.append(
-            seenby.Interaction(
-                platform=PLATFORM,
-                kind=kind,
-                post_id=post_id,
-                account_id=account_id,
-                undone=undone,
-                occurred_at=occurred_at,
-                source=source,
-            )
-        )
+        self.add_viewer(seenby.Viewer(platform=PLATFORM, account_id=did, handle=handle))
 
     def post_view(self, view: Any, *, flags: bool = True) -> str:
         """Add a PostView (or a notification, which has the same core fields); return its URI."""
@@ -147,11 +112,11 @@ class Rows:
     def record_post(self, uri: str, author_did: str, record: dict[str, Any]) -> seenby.Post:
         """Add a post known only from its record (the user's own, as they send it)."""
         self._post({"uri": uri, "author": {"did": author_did}}, record, None, flags=False)
-        return self._posts[uri]
+        return self.posts[uri]
 
     def _post(self, view: dict[str, Any], record: Any, embed: Any, *, flags: bool) -> str:
         uri = _require_uri(view)
-        if uri in self._posts:
+        if uri in self.posts:
             return uri
         if not isinstance(record, dict):
             raise ValueError(f"{uri}: post without a record")
@@ -161,8 +126,8 @@ class Rows:
         reply_to_id = dig(record, "reply", "parent", "uri")
         kind: PostKind = "reply" if reply_to_id else "quote" if quote_of_id else "post"
         langs, text = record.get("langs"), record.get("text")
-        handle = self._accounts.get(author_did)
-        self._add_post(
+        handle = self._handle(author_did)
+        self.add_post(
             seenby.Post(
                 platform=PLATFORM,
                 post_id=uri,
@@ -189,14 +154,14 @@ class Rows:
         )
         # Notifications and the user's own new posts come without figures.
         if "likeCount" in view or "replyCount" in view or "repostCount" in view:
-            self.result.metrics.append(metrics)
+            self.add_metrics(metrics)
         if flags:
             self._post_flags(uri, author_did, view.get("viewer"))
         return uri
 
-    def _add_post(self, post: seenby.Post) -> None:
-        self._posts[post.post_id] = post
-        self.result.posts.append(post)
+    def _handle(self, did: str) -> str | None:
+        account = self.accounts.get(did)
+        return account.handle if account else None
 
     def _post_flags(self, uri: str, author_did: str, viewer: Any) -> None:
         """``viewer.like`` / ``viewer.repost`` hold the user's own record URI when set."""
@@ -233,10 +198,10 @@ class Rows:
             # Older AppViews leave out the repost record's URI.
             repost_uri = f"{post_uri}#repost-by-{by}"
         elif repost_uri == viewer_repost:
-            self.viewer(by, self._accounts.get(by))
-        if repost_uri in self._posts:
+            self.viewer(by, self._handle(by))
+        if repost_uri in self.posts:
             return
-        self._add_post(
+        self.add_post(
             seenby.Post(
                 platform=PLATFORM,
                 post_id=repost_uri,

@@ -9,10 +9,10 @@ from typing import Any
 
 import seenby
 from seenby.parsing import json_values
+from seenby.rows import RowCollector
 
 from .actions import form_fields, parse_action, viewer_id
 from .declaration import PLATFORM
-from .rows import Rows
 from .stories import read_nodes
 
 _PAGE_USER_ID = re.compile(r'"USER_ID"\s*:\s*"([0-9]+)"')
@@ -27,7 +27,7 @@ def seenby_platforms() -> list[seenby.Platform]:
 def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
     if capture.platform != PLATFORM.name or capture.kind == "impression":
         return None
-    rows = Rows()
+    rows = RowCollector(PLATFORM.name)
     if capture.kind == "api":
         fields = form_fields(capture.request_body)
         operation = fields.get("fb_api_req_friendly_name") or capture.operation or "GraphQL"
@@ -51,7 +51,7 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
     else:
         raise seenby.UnrecognizedPayload(f"Facebook declares no {capture.kind} captures")
     if viewer is not None:
-        rows.viewer(seenby.Viewer(platform=PLATFORM.name, account_id=viewer))
+        rows.add_viewer(seenby.Viewer(platform=PLATFORM.name, account_id=viewer))
     return rows.result(operation)
 
 

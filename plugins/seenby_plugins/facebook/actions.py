@@ -9,9 +9,9 @@ import msgspec
 
 import seenby
 from seenby.parsing import dig
+from seenby.rows import RowCollector
 
 from .declaration import REACT_MUTATION
-from .rows import Rows
 from .stories import PLATFORM, decode_id, reaction_kind
 
 _NO_REACTION = (None, "", "0", 0)
@@ -41,7 +41,7 @@ def viewer_id(fields: dict[str, str]) -> str | None:
     return None
 
 
-def parse_action(capture: seenby.Capture, rows: Rows) -> str:
+def parse_action(capture: seenby.Capture, rows: RowCollector) -> str:
     """Add the interaction a captured mutation is; returns its friendly name."""
     fields = form_fields(capture.request_body)
     name = fields.get("fb_api_req_friendly_name") or capture.operation or ""
@@ -57,7 +57,7 @@ def parse_action(capture: seenby.Capture, rows: Rows) -> str:
         raise seenby.UnrecognizedPayload(f"{name} names no readable feedback_id")
     reaction_id = reaction_input.get("feedback_reaction_id")
     undone = reaction_id in _NO_REACTION
-    rows.interaction(
+    rows.add_interaction(
         seenby.Interaction(
             platform=PLATFORM,
             # Taking a reaction back does not say which one it was; most are Likes.
@@ -70,5 +70,5 @@ def parse_action(capture: seenby.Capture, rows: Rows) -> str:
     )
     viewer = viewer_id(fields) or str(reaction_input.get("actor_id") or "") or None
     if viewer is not None and viewer.isdigit():
-        rows.viewer(seenby.Viewer(platform=PLATFORM, account_id=viewer))
+        rows.add_viewer(seenby.Viewer(platform=PLATFORM, account_id=viewer))
     return name

@@ -17,8 +17,7 @@ from urllib.parse import urlsplit
 
 import seenby
 from seenby.parsing import as_int, dig, parse_time
-
-from .rows import Rows
+from seenby.rows import RowCollector
 
 PLATFORM = "facebook"
 
@@ -91,7 +90,7 @@ def find(value: Any, key: str) -> Iterator[Any]:
             queue.extend(current)
 
 
-def read_nodes(values: Iterable[Any], rows: Rows) -> int:
+def read_nodes(values: Iterable[Any], rows: RowCollector) -> int:
     """Read every Story and profile header in ``values``; how many were found."""
     found = 0
     for node in walk(values):
@@ -117,11 +116,11 @@ def _handle(url: Any) -> str | None:
     return None
 
 
-def read_actor(actor: Any, rows: Rows) -> str | None:
+def read_actor(actor: Any, rows: RowCollector) -> str | None:
     if not isinstance(actor, dict) or not isinstance(actor.get("id"), str):
         return None
     url = actor.get("url") or actor.get("profile_url")
-    rows.account(
+    rows.add_account(
         seenby.Account(
             platform=PLATFORM,
             account_id=actor["id"],
@@ -133,7 +132,7 @@ def read_actor(actor: Any, rows: Rows) -> str | None:
     return str(actor["id"])
 
 
-def read_profile_header(user: dict[str, Any], rows: Rows) -> None:
+def read_profile_header(user: dict[str, Any], rows: RowCollector) -> None:
     """A profile or page header: name, verified badge and "2.1K followers"."""
     texts = [
         dig(item, "text", "text") for item in dig(user, "profile_social_context", "content") or ()
@@ -142,7 +141,7 @@ def read_profile_header(user: dict[str, Any], rows: Rows) -> None:
     followers = _FOLLOWERS.search(joined)
     following = _FOLLOWING.search(joined)
     url = user.get("url")
-    rows.account(
+    rows.add_account(
         seenby.Account(
             platform=PLATFORM,
             account_id=user["id"],
@@ -207,7 +206,7 @@ def _attached_story(story: dict[str, Any], content: dict[str, Any]) -> dict[str,
     return None
 
 
-def read_story(story: dict[str, Any], rows: Rows) -> str:
+def read_story(story: dict[str, Any], rows: RowCollector) -> str:
     """One Story as a post with its metrics and the viewer's reaction; returns its post_id."""
     post_id = story_post_id(story)
     content = dig(story, "comet_sections", "content", "story") or {}
@@ -229,7 +228,7 @@ def read_story(story: dict[str, Any], rows: Rows) -> str:
         else:
             kind, repost_of_id = "repost", original_id
     url = content.get("wwwURL") or metadata.get("url") or story.get("url")
-    rows.post(
+    rows.add_post(
         seenby.Post(
             platform=PLATFORM,
             post_id=post_id,
@@ -248,7 +247,7 @@ def read_story(story: dict[str, Any], rows: Rows) -> str:
     return post_id
 
 
-def read_attached(attached: dict[str, Any], rows: Rows) -> str:
+def read_attached(attached: dict[str, Any], rows: RowCollector) -> str:
     """The shared post inside a share. Full Stories are read by the walk itself; a slimmer
     copy still gives the original's id, author and text."""
     post_id = story_post_id(attached)
@@ -256,7 +255,7 @@ def read_attached(attached: dict[str, Any], rows: Rows) -> str:
         actors = attached.get("actors")
         author = actors[0] if isinstance(actors, list) and actors else None
         text = dig(attached, "message", "text")
-        rows.post(
+        rows.add_post(
             seenby.Post(
                 platform=PLATFORM,
                 post_id=post_id,
@@ -291,14 +290,14 @@ def _first_int(section: Any, *path: tuple[str, ...]) -> int | None:
     return None
 
 
-def read_feedback(story: dict[str, Any], post_id: str, rows: Rows) -> None:
+def read_feedback(story: dict[str, Any], post_id: str, rows: RowCollector) -> None:
     """Reactions, comments, shares and views, and the viewer's own reaction."""
     section = dig(story, "comet_sections", "feedback") or story.get("feedback")
     summary = next(find(section, "comet_ufi_summary_and_actions_renderer"), None)
     counts = dig(summary, "feedback") or section
     if counts is None:
         return
-    rows.post_metrics(
+    rows.add_metrics(
         seenby.PostMetrics(
             platform=PLATFORM,
             post_id=post_id,
@@ -315,7 +314,7 @@ def read_feedback(story: dict[str, Any], post_id: str, rows: Rows) -> None:
     )
     reaction = next(find(counts, "viewer_feedback_reaction_info"), None)
     if isinstance(reaction, dict):
-        rows.interaction(
+        rows.add_interaction(
             seenby.Interaction(
                 platform=PLATFORM,
                 kind=reaction_kind(reaction.get("id")),

@@ -10,10 +10,9 @@ import re
 from datetime import UTC, datetime
 
 import seenby
+from seenby.html import Element, parse_html
 from seenby.parsing import as_int, parse_time
 from seenby.types import InteractionKind, PostKind
-
-from .dom import Element, parse_html
 
 PLATFORM = "hackernews"
 SITE = "https://news.ycombinator.com/"

@@ -10,10 +10,10 @@ from typing import Any
 import msgspec
 
 import seenby
+from seenby.rows import RowCollector
 
 from .actions import parse_action
 from .declaration import GRAPHQL_OPERATIONS, PLATFORM
-from .rows import Rows
 from .voyager import element_urns, read_bodies
 
 _GRAPHQL_QUERY_ID = re.compile(r"queryId=voyager([A-Za-z]+)\.")
@@ -28,7 +28,7 @@ def seenby_platforms() -> list[seenby.Platform]:
 def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
     if capture.platform != PLATFORM.name or capture.kind == "impression":
         return None
-    rows = Rows()
+    rows = RowCollector(PLATFORM.name)
     if capture.kind == "api":
         operation = capture.operation or _api_operation(capture.url)
         try:
@@ -60,7 +60,7 @@ def _api_operation(url: str) -> str:
     return "Me" if "/voyager/api/me" in url else "Voyager"
 
 
-def _read_or_refuse(bodies: list[dict[str, Any]], rows: Rows) -> None:
+def _read_or_refuse(bodies: list[dict[str, Any]], rows: RowCollector) -> None:
     """Read the bodies; a list of elements with nothing readable behind it is a new shape."""
     found = read_bodies(bodies, rows)
     listed = sum(len(element_urns(body)) for body in bodies)

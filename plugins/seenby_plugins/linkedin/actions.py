@@ -10,8 +10,8 @@ import msgspec
 
 import seenby
 from seenby.parsing import dig
+from seenby.rows import RowCollector
 
-from .rows import Rows
 from .voyager import PLATFORM, reaction_kind, read_bodies, thread_target
 
 _THREAD = re.compile(
@@ -46,7 +46,7 @@ def _thread(*texts: Any) -> tuple[str, str] | None:
     return None
 
 
-def parse_action(capture: seenby.Capture, rows: Rows) -> str:
+def parse_action(capture: seenby.Capture, rows: RowCollector) -> str:
     """Add the interaction a captured request is; returns the operation name."""
     path = urlsplit(capture.url).path
     if "/voyagerSocialDashReactions" in path:
@@ -61,14 +61,14 @@ def parse_action(capture: seenby.Capture, rows: Rows) -> str:
     raise seenby.UnrecognizedPayload(f"not a known LinkedIn action request: {path}")
 
 
-def _reaction(capture: seenby.Capture, rows: Rows) -> None:
+def _reaction(capture: seenby.Capture, rows: RowCollector) -> None:
     body = _request_json(capture)
     query = parse_qs(urlsplit(capture.url).query)
     target = _thread(*query.get("threadUrn", ()), body.get("threadUrn"), capture.url)
     if target is None:
         raise seenby.UnrecognizedPayload("reaction request names no post")
     reaction_type = body.get("reactionType") or next(iter(query.get("reactionType", ())), None)
-    rows.interaction(
+    rows.add_interaction(
         seenby.Interaction(
             platform=PLATFORM,
             kind=reaction_kind(reaction_type),
@@ -80,11 +80,11 @@ def _reaction(capture: seenby.Capture, rows: Rows) -> None:
     )
 
 
-def _comment(capture: seenby.Capture, rows: Rows) -> None:
+def _comment(capture: seenby.Capture, rows: RowCollector) -> None:
     target = _thread(_request_json(capture).get("threadUrn"))
     if target is None:
         raise seenby.UnrecognizedPayload("comment request names no threadUrn")
-    rows.interaction(
+    rows.add_interaction(
         seenby.Interaction(
             platform=PLATFORM,
             kind="reply",
@@ -99,7 +99,7 @@ def _comment(capture: seenby.Capture, rows: Rows) -> None:
         read_bodies([response], rows)
 
 
-def _share(capture: seenby.Capture, rows: Rows) -> None:
+def _share(capture: seenby.Capture, rows: RowCollector) -> None:
     """A repost (or quote) when the share names a parent post; a brand-new post otherwise,
     which is the member's own content and no interaction."""
     body = _request_json(capture)
@@ -107,7 +107,7 @@ def _share(capture: seenby.Capture, rows: Rows) -> None:
     if target is None:
         return
     text = dig(body, "variables", "post", "commentary", "text")
-    rows.interaction(
+    rows.add_interaction(
         seenby.Interaction(
             platform=PLATFORM,
             kind="quote" if isinstance(text, str) and text.strip() else "repost",

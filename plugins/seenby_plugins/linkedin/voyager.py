@@ -17,8 +17,7 @@ from urllib.parse import quote, urlsplit
 
 import seenby
 from seenby.parsing import as_int, dig, parse_time
-
-from .rows import Rows
+from seenby.rows import RowCollector
 
 PLATFORM = "linkedin"
 POST_URL = "https://www.linkedin.com/feed/update/{post_id}/"
@@ -119,7 +118,7 @@ def element_urns(body: dict[str, Any]) -> list[str]:
     ]
 
 
-def read_bodies(bodies: list[dict[str, Any]], rows: Rows) -> int:
+def read_bodies(bodies: list[dict[str, Any]], rows: RowCollector) -> int:
     """Read updates, comments and the viewer from normalized bodies; how many were found."""
     entities = Entities(bodies)
     found = 0
@@ -140,7 +139,7 @@ def read_bodies(bodies: list[dict[str, Any]], rows: Rows) -> int:
     return found
 
 
-def read_me(entities: Entities, body: dict[str, Any], rows: Rows) -> int:
+def read_me(entities: Entities, body: dict[str, Any], rows: RowCollector) -> int:
     """The signed-in member from ``/voyager/api/me`` (normalized or plain JSON)."""
     data = body.get("data")
     me: dict[str, Any] = data if isinstance(data, dict) else body
@@ -150,8 +149,8 @@ def read_me(entities: Entities, body: dict[str, Any], rows: Rows) -> int:
     member = dig(profile, "objectUrn") or f"urn:li:member:{me['plainId']}"
     handle = dig(profile, "publicIdentifier")
     names = [dig(profile, "firstName"), dig(profile, "lastName")]
-    rows.viewer(seenby.Viewer(platform=PLATFORM, account_id=member, handle=handle))
-    rows.account(
+    rows.add_viewer(seenby.Viewer(platform=PLATFORM, account_id=member, handle=handle))
+    rows.add_account(
         seenby.Account(
             platform=PLATFORM,
             account_id=member,
@@ -209,7 +208,7 @@ def _profile_link(url: Any) -> tuple[str | None, str | None]:
     return handle, f"https://www.linkedin.com/{section}/{handle}/"
 
 
-def read_actor(entities: Entities, actor: Any, rows: Rows) -> str | None:
+def read_actor(entities: Entities, actor: Any, rows: RowCollector) -> str | None:
     """The author of an update, as an Account row; returns its id."""
     if not isinstance(actor, dict):
         return None
@@ -219,7 +218,7 @@ def read_actor(entities: Entities, actor: Any, rows: Rows) -> str | None:
     handle, url = _profile_link(dig(actor, "navigationContext", "actionTarget"))
     description = dig(actor, "description", "text")
     followers = _FOLLOWERS.match(description) if isinstance(description, str) else None
-    rows.account(
+    rows.add_account(
         seenby.Account(
             platform=PLATFORM,
             account_id=account_id,
@@ -243,7 +242,7 @@ def _promoted(sub_description: Any) -> bool | None:
     return False if any(c.isdigit() for c in sub_description) else None
 
 
-def read_update(entities: Entities, update: dict[str, Any], rows: Rows) -> str:
+def read_update(entities: Entities, update: dict[str, Any], rows: RowCollector) -> str:
     """One update (and the update it reshares) as posts; returns its post_id."""
     post_id = _update_post_id(update)
     actor = update.get("actor")
@@ -258,7 +257,7 @@ def read_update(entities: Entities, update: dict[str, Any], rows: Rows) -> str:
             kind, quote_of_id = "quote", original_id
         else:
             kind, repost_of_id = "repost", original_id
-    rows.post(
+    rows.add_post(
         seenby.Post(
             platform=PLATFORM,
             post_id=post_id,
@@ -276,7 +275,9 @@ def read_update(entities: Entities, update: dict[str, Any], rows: Rows) -> str:
     return post_id
 
 
-def read_social_counts(entities: Entities, owner: dict[str, Any], post_id: str, rows: Rows) -> None:
+def read_social_counts(
+    entities: Entities, owner: dict[str, Any], post_id: str, rows: RowCollector
+) -> None:
     """Metrics and the viewer's own reaction from an update's or comment's social detail."""
     detail = entities.field(owner, "socialDetail")
     counts = entities.field(detail, "totalSocialActivityCounts")
@@ -289,7 +290,7 @@ def read_social_counts(entities: Entities, owner: dict[str, Any], post_id: str, 
             entry.get("reactionType"): as_int(entry.get("count"))
             for entry in counts.get("reactionTypeCounts") or ()
         }
-        rows.post_metrics(
+        rows.add_metrics(
             seenby.PostMetrics(
                 platform=PLATFORM,
                 post_id=post_id,
@@ -303,7 +304,7 @@ def read_social_counts(entities: Entities, owner: dict[str, Any], post_id: str, 
         )
         reacted = counts.get("reacted")
         if isinstance(reacted, str) or counts.get("liked") is True:
-            rows.interaction(
+            rows.add_interaction(
                 seenby.Interaction(
                     platform=PLATFORM,
                     kind=reaction_kind(reacted if isinstance(reacted, str) else None),
@@ -312,7 +313,7 @@ def read_social_counts(entities: Entities, owner: dict[str, Any], post_id: str, 
                 )
             )
     elif isinstance(detail, dict):
-        rows.post_metrics(
+        rows.add_metrics(
             seenby.PostMetrics(
                 platform=PLATFORM,
                 post_id=post_id,
@@ -340,7 +341,7 @@ def _commenter_id(entities: Entities, commenter: dict[str, Any]) -> str | None:
     return None
 
 
-def read_comment(entities: Entities, comment: dict[str, Any], rows: Rows) -> str:
+def read_comment(entities: Entities, comment: dict[str, Any], rows: RowCollector) -> str:
     """One ``dash.social.Comment`` as a post of kind ``comment``; returns its post_id."""
     match = _COMMENT_ENTITY_URN.match(comment["entityUrn"])
     target = thread_target(match.group(2)) if match else None
@@ -353,7 +354,7 @@ def read_comment(entities: Entities, comment: dict[str, Any], rows: Rows) -> str
     if author_id is not None:
         handle, url = _profile_link(commenter.get("navigationUrl"))
         subtitle = commenter.get("subtitle")
-        rows.account(
+        rows.add_account(
             seenby.Account(
                 platform=PLATFORM,
                 account_id=author_id,
@@ -364,7 +365,7 @@ def read_comment(entities: Entities, comment: dict[str, Any], rows: Rows) -> str
             )
         )
     text = dig(entities.field(comment, "commentary"), "text")
-    rows.post(
+    rows.add_post(
         seenby.Post(
             platform=PLATFORM,
             post_id=post_id,

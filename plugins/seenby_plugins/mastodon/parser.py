@@ -65,7 +65,7 @@ def parse(capture: seenby.Capture) -> seenby.ParseResult | None:
         _each(rows, "relationship", _array(body, operation), lambda r: _relationship(rows, r))
     else:
         _single(rows, operation, body)
-    return rows.result
+    return rows.result()
 
 
 def _read_operation(capture: seenby.Capture) -> str:
@@ -110,9 +110,9 @@ def _each(rows: Rows, what: str, entries: Iterable[Any], read: Callable[[Any], o
             read(entry)
         except _ENTRY_ERRORS as exc:
             failures += 1
-            rows.result.errors.append(f"{what} #{index}: {exc}")
+            rows.errors.append(f"{what} #{index}: {exc}")
     if entries and failures == len(entries):
-        raise seenby.UnrecognizedPayload(f"no {what} could be read: {rows.result.errors[0]}")
+        raise seenby.UnrecognizedPayload(f"no {what} could be read: {rows.errors[0]}")
 
 
 def _single(rows: Rows, operation: str, body: Any) -> None:
@@ -173,7 +173,7 @@ def _grouped_notifications(rows: Rows, body: dict[str, Any]) -> None:
             try:
                 rows.viewer(status.get("account"))
             except _ENTRY_ERRORS as exc:
-                rows.result.errors.append(f"notification group {group.get('group_key')}: {exc}")
+                rows.errors.append(f"notification group {group.get('group_key')}: {exc}")
 
 
 def _str_field(value: Any, key: str) -> str | None:
@@ -198,13 +198,13 @@ def _parse_action(capture: seenby.Capture) -> seenby.ParseResult:
         if verb not in STATUS_ACTIONS:
             raise seenby.UnrecognizedPayload(f"unknown status action {verb!r}")
         kind, undone = STATUS_ACTIONS[verb]
-        rows.result.operation = verb
+        rows.operation = verb
         author_id = None
         if isinstance(answer, dict):
             try:
                 author_id = _action_answer(rows, answer)
             except _ENTRY_ERRORS as exc:
-                rows.result.errors.append(f"{verb} answer: {exc}")
+                rows.errors.append(f"{verb} answer: {exc}")
         rows.interaction(
             kind, post_id=rows.qualify(match.group(1)), account_id=author_id, undone=undone
         )
@@ -213,13 +213,13 @@ def _parse_action(capture: seenby.Capture) -> seenby.ParseResult:
         if verb not in ACCOUNT_ACTIONS:
             raise seenby.UnrecognizedPayload(f"unknown account action {verb!r}")
         kind, undone = ACCOUNT_ACTIONS[verb]
-        rows.result.operation = verb
+        rows.operation = verb
         rows.interaction(kind, account_id=rows.qualify(match.group(1)), undone=undone)
     elif _NEW_STATUS.match(capture.url):
         _new_status(rows, _request_fields(capture.request_body), answer)
     else:
         raise seenby.UnrecognizedPayload(f"no Mastodon action matches {capture.url}")
-    return rows.result
+    return rows.result()
 
 
 def _action_answer(rows: Rows, answer: dict[str, Any]) -> str:
@@ -235,28 +235,28 @@ def _action_answer(rows: Rows, answer: dict[str, Any]) -> str:
 
 def _new_status(rows: Rows, request: dict[str, Any], answer: Any) -> None:
     """``POST /api/v1/statuses``: the answer is the new status, by the user."""
-    rows.result.operation = "post"
+    rows.operation = "post"
     reply_to_id = _qualified(rows, request.get("in_reply_to_id"))
     quote_of_id = _qualified(rows, request.get("quoted_status_id"))
     reply_author = quoted_author = None
     if isinstance(answer, dict):
         try:
-            new_post = rows.post(rows.status(answer, flags=False))
+            new_post = rows.posts.get(rows.status(answer, flags=False))
             rows.viewer(answer.get("account"))
         except _ENTRY_ERRORS as exc:
             new_post = None
-            rows.result.errors.append(f"new status answer: {exc}")
+            rows.errors.append(f"new status answer: {exc}")
         if new_post is not None:
             reply_to_id = new_post.reply_to_id or reply_to_id
             quote_of_id = new_post.quote_of_id or quote_of_id
             reply_author = _qualified(rows, answer.get("in_reply_to_account_id"))
-            quoted_post = rows.post(quote_of_id) if quote_of_id else None
+            quoted_post = rows.posts.get(quote_of_id) if quote_of_id else None
             quoted_author = quoted_post.author_id if quoted_post else None
     if quote_of_id:
-        rows.result.operation = "quote"
+        rows.operation = "quote"
         rows.interaction("quote", post_id=quote_of_id, account_id=quoted_author)
     if reply_to_id:
-        rows.result.operation = "reply"
+        rows.operation = "reply"
         rows.interaction("reply", post_id=reply_to_id, account_id=reply_author)
 
 

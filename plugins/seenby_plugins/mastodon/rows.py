@@ -8,11 +8,12 @@ number can name different things on two instances: every id becomes
 from __future__ import annotations
 
 from html.parser import HTMLParser
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlsplit
 
 import seenby
 from seenby.parsing import as_int, parse_time
+from seenby.rows import RowCollector
 from seenby.types import InteractionKind, PostKind
 
 PLATFORM = "mastodon"
@@ -61,18 +62,14 @@ def instance_host(url: str) -> str:
     return urlsplit(url).netloc.rpartition("@")[2].lower()
 
 
-class Rows:
-    """Collects the rows of one capture, each account, post and interaction once."""
+class Rows(RowCollector):
+    """One capture's rows, read from Mastodon's statuses and accounts (each row once)."""
 
     def __init__(self, url: str, operation: str | None) -> None:
+        super().__init__(PLATFORM, operation)
         self.host = instance_host(url)
         self.domain = self.host.partition(":")[0]
         """The instance's domain, as it appears in handles (``user@domain``)."""
-        self.result = seenby.ParseResult(operation=operation)
-        self._handles: dict[str, str | None] = {}
-        self._posts: dict[str, seenby.Post] = {}
-        self._interactions: set[tuple[str, str | None, str | None]] = set()
-        self._viewers: set[str] = set()
 
     def qualify(self, native_id: Any) -> str:
         """``<host>:<id>`` for an id as the API gives it."""
@@ -85,15 +82,14 @@ class Rows:
         if not isinstance(raw, dict):
             raise ValueError("account is not an object")
         account_id = self.qualify(raw.get("id"))
-        if account_id in self._handles:
+        if account_id in self.accounts:
             return account_id
         acct = raw.get("acct")
         handle = None
         if isinstance(acct, str) and acct:
             # Local accounts come without a domain; add it so handles stay unique.
             handle = acct if "@" in acct else f"{acct}@{self.domain}"
-        self._handles[account_id] = handle
-        self.result.accounts.append(
+        self.add_account(
             seenby.Account(
                 platform=PLATFORM,
                 account_id=account_id,
@@ -112,37 +108,8 @@ class Rows:
     def viewer(self, raw_account: Any) -> None:
         """Record an account object as the user's own."""
         account_id = self.account(raw_account)
-        if account_id not in self._viewers:
-            self._viewers.add(account_id)
-            self.result.viewers.append(
-                seenby.Viewer(
-                    platform=PLATFORM, account_id=account_id, handle=self._handles[account_id]
-                )
-            )
-
-    def interaction(
-        self,
-        kind: InteractionKind,
-        *,
-        post_id: str | None = None,
-        account_id: str | None = None,
-        undone: bool = False,
-        source: Literal["action", "flag"] = "action",
-    ) -> None:
-        key = (kind, post_id, account_id)
-        if key in self._interactions:
-            return
-        self._interactions.add(key)
-        self.result.interactions.append(
-            seenby.Interaction(
-                platform=PLATFORM,
-                kind=kind,
-                post_id=post_id,
-                account_id=account_id,
-                undone=undone,
-                source=source,
-            )
-        )
+        handle = self.accounts[account_id].handle
+        self.add_viewer(seenby.Viewer(platform=PLATFORM, account_id=account_id, handle=handle))
 
     def status(self, raw: Any, *, flags: bool = True, root_id: str | None = None) -> str:
         """Add a status (and the boosted or quoted status inside it); return its post id.
@@ -153,7 +120,7 @@ class Rows:
         if not isinstance(raw, dict):
             raise ValueError("status is not an object")
         post_id = self.qualify(raw.get("id"))
-        if post_id in self._posts:
+        if post_id in self.posts:
             return post_id
         author_id = self.account(raw.get("account"))
         common: dict[str, Any] = {
@@ -168,7 +135,7 @@ class Rows:
             # A boost: its own row by the booster; the figures and viewer flags
             # belong to the original, which gets its own row too.
             original_id = self.status(reblog, flags=flags)
-            self._add_post(
+            self.add_post(
                 seenby.Post(**common, kind="repost", repost_of_id=original_id, url=raw.get("uri"))
             )
             return post_id
@@ -177,7 +144,7 @@ class Rows:
         reply_to_id = self.qualify(reply_to) if reply_to else None
         quote_of_id = self._quote(raw.get("quote"), flags=flags)
         kind: PostKind = "reply" if reply_to_id else "quote" if quote_of_id else "post"
-        self._add_post(
+        self.add_post(
             seenby.Post(
                 **common,
                 text=html_to_text(raw.get("content")),
@@ -190,7 +157,7 @@ class Rows:
                 lang=raw.get("language") or None,
             )
         )
-        self.result.metrics.append(
+        self.add_metrics(
             seenby.PostMetrics(
                 platform=PLATFORM,
                 post_id=post_id,
@@ -207,14 +174,6 @@ class Rows:
                         flag_kind, post_id=post_id, account_id=author_id, source="flag"
                     )
         return post_id
-
-    def post(self, post_id: str) -> seenby.Post | None:
-        """The row already added for ``post_id``, if any."""
-        return self._posts.get(post_id)
-
-    def _add_post(self, post: seenby.Post) -> None:
-        self._posts[post.post_id] = post
-        self.result.posts.append(post)
 
     def _quote(self, quote: Any, *, flags: bool) -> str | None:
         """The quoted post's id, adding its row when the status embeds it.
@@ -234,5 +193,6 @@ class Rows:
 
     def _community(self, account_id: str) -> str:
         """The author's home instance: the domain of a remote handle, else this one."""
-        handle = self._handles.get(account_id) or ""
+        account = self.accounts.get(account_id)
+        handle = (account.handle if account else None) or ""
         return handle.rpartition("@")[2] or self.domain

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 
 import seenby
+from seenby.html import Element, parse_html
 from seenby.parsing import as_float, as_int, parse_time
 from seenby.types import PostKind
 
-from .dom import Element, parse_html
 from .things import PLATFORM, SITE, Rows
 
 _POST_TAGS = frozenset({"shreddit-post", "shreddit-ad-post"})

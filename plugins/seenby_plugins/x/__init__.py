@@ -12,6 +12,7 @@ from typing import Any
 
 import seenby
 from seenby.parsing import dig
+from seenby.rows import RowCollector
 from seenby_plugins.x.actions import read_action
 from seenby_plugins.x.declaration import (
     PLATFORM,
@@ -19,7 +20,6 @@ from seenby_plugins.x.declaration import (
     USER_OPERATIONS,
     VIEWER_OPERATION,
 )
-from seenby_plugins.x.rows import Rows
 from seenby_plugins.x.timeline import find_instructions, read_instructions
 from seenby_plugins.x.tweets import read_tweet
 from seenby_plugins.x.users import read_user, user_handle
@@ -39,7 +39,7 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
     if capture.platform != PLATFORM.name or capture.kind == "impression":
         return None
     operation = operation_name(capture)
-    rows = Rows(operation)
+    rows = RowCollector(PLATFORM.name, operation)
     if capture.kind == "api":
         _read_api(rows, capture, operation)
     elif capture.kind == "action":
@@ -48,7 +48,7 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
         read_action(rows, capture, operation)
     else:
         raise seenby.UnrecognizedPayload(f"X declares no {capture.kind} captures")
-    return rows.result
+    return rows.result()
 
 
 def operation_name(capture: seenby.Capture) -> str | None:
@@ -59,7 +59,7 @@ def operation_name(capture: seenby.Capture) -> str | None:
     return capture.operation
 
 
-def _read_api(rows: Rows, capture: seenby.Capture, operation: str | None) -> None:
+def _read_api(rows: RowCollector, capture: seenby.Capture, operation: str | None) -> None:
     try:
         body = capture.json()
     except ValueError as exc:
@@ -90,9 +90,11 @@ def _read_api(rows: Rows, capture: seenby.Capture, operation: str | None) -> Non
         read_instructions(rows, instructions)
 
 
-def _read_viewer(rows: Rows, data: dict[str, Any]) -> None:
+def _read_viewer(rows: RowCollector, data: dict[str, Any]) -> None:
     user = dig(data, "viewer", "user_results", "result")
     account_id = read_user(rows, user)
     if account_id is None:
         raise seenby.UnrecognizedPayload("Viewer answer without the user's account")
-    rows.add_viewer(account_id, user_handle(user))
+    rows.add_viewer(
+        seenby.Viewer(platform=PLATFORM.name, account_id=account_id, handle=user_handle(user))
+    )

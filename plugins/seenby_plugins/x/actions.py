@@ -9,10 +9,10 @@ from urllib.parse import parse_qsl
 
 import seenby
 from seenby.parsing import dig
+from seenby.rows import RowCollector
 from seenby.types import InteractionKind
-from seenby_plugins.x.rows import Rows
 from seenby_plugins.x.tweets import read_tweet
-from seenby_plugins.x.users import read_rest_user, user_handle
+from seenby_plugins.x.users import PLATFORM, read_rest_user, user_handle
 
 POST_ACTIONS: dict[str, tuple[InteractionKind, bool, tuple[str, ...]]] = {
     "FavoriteTweet": ("like", False, ("tweet_id",)),
@@ -35,7 +35,7 @@ FRIENDSHIP_OPERATIONS = {"friendships/create": False, "friendships/destroy": Tru
 _STATUS_ID = re.compile(r"/status(?:es)?/([0-9]+)")
 
 
-def read_action(rows: Rows, capture: seenby.Capture, operation: str) -> None:
+def read_action(rows: RowCollector, capture: seenby.Capture, operation: str) -> None:
     if capture.status >= 400:
         rows.error(operation, f"X refused the action (HTTP {capture.status})")
         return
@@ -45,7 +45,7 @@ def read_action(rows: Rows, capture: seenby.Capture, operation: str) -> None:
         post_id = next((str(fields[name]) for name in names if fields.get(name)), None)
         if post_id is None:
             raise seenby.UnrecognizedPayload(f"{operation} request without {names[0]}")
-        rows.add_interaction(kind, post_id=post_id, undone=undone, occurred_at=capture.captured_at)
+        rows.interaction(kind, post_id=post_id, undone=undone, occurred_at=capture.captured_at)
     elif operation in CREATE_OPERATIONS:
         _read_create(rows, capture, fields)
     elif operation in FRIENDSHIP_OPERATIONS:
@@ -81,16 +81,16 @@ def _response(capture: seenby.Capture) -> Any:
         return None
 
 
-def _read_create(rows: Rows, capture: seenby.Capture, fields: dict[str, Any]) -> None:
+def _read_create(rows: RowCollector, capture: seenby.Capture, fields: dict[str, Any]) -> None:
     """A new post. Replies and quotes are interactions with the target post; the answer,
     when captured, is the new post itself, whose author is the viewer."""
     when = capture.captured_at
     reply_to = dig(fields, "reply", "in_reply_to_tweet_id")
     if reply_to:
-        rows.add_interaction("reply", post_id=str(reply_to), occurred_at=when)
+        rows.interaction("reply", post_id=str(reply_to), occurred_at=when)
     quoted = _STATUS_ID.search(str(fields.get("attachment_url") or ""))
     if quoted:
-        rows.add_interaction("quote", post_id=quoted.group(1), occurred_at=when)
+        rows.interaction("quote", post_id=quoted.group(1), occurred_at=when)
     answer = _response(capture)
     for path in CREATED_TWEET_PATHS:
         created = dig(answer, *path)
@@ -101,22 +101,24 @@ def _read_create(rows: Rows, capture: seenby.Capture, fields: dict[str, Any]) ->
         rows.error("CreateTweet", "a new post whose answer was not captured: nothing to store")
 
 
-def _read_created(rows: Rows, created: Any) -> None:
+def _read_created(rows: RowCollector, created: Any) -> None:
     read_tweet(rows, created, promoted=False)
     if dig(created, "__typename") == "TweetWithVisibilityResults":
         created = dig(created, "tweet")
     user = dig(created, "core", "user_results", "result")
     viewer_id = dig(user, "rest_id")
     if isinstance(viewer_id, str):
-        rows.add_viewer(viewer_id, user_handle(user))
+        rows.add_viewer(
+            seenby.Viewer(platform=PLATFORM, account_id=viewer_id, handle=user_handle(user))
+        )
 
 
 def _read_friendship(
-    rows: Rows, capture: seenby.Capture, fields: dict[str, Any], *, undone: bool
+    rows: RowCollector, capture: seenby.Capture, fields: dict[str, Any], *, undone: bool
 ) -> None:
     followed = read_rest_user(rows, _response(capture)) or fields.get("user_id")
     if not followed:
         raise seenby.UnrecognizedPayload("follow request without user_id")
-    rows.add_interaction(
+    rows.interaction(
         "follow", account_id=str(followed), undone=undone, occurred_at=capture.captured_at
     )

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from seenby.parsing import dig
-from seenby_plugins.x.rows import Rows
+from seenby.rows import RowCollector
 from seenby_plugins.x.tweets import read_tweet
 from seenby_plugins.x.users import read_user
 
@@ -58,7 +58,7 @@ def _search_instructions(value: Any, depth: int) -> list[Any] | None:
     return None
 
 
-def read_instructions(rows: Rows, instructions: list[Any]) -> None:
+def read_instructions(rows: RowCollector, instructions: list[Any]) -> None:
     for entry_id, item, promoted in _items(instructions):
         try:
             _read_item(rows, item, promoted=promoted)
@@ -104,7 +104,7 @@ def _entry_items(entry: Any) -> Iterator[tuple[str, Any, bool]]:
         yield entry_id, content, promoted  # an unknown kind: reported by _read_item
 
 
-def _read_item(rows: Rows, item: Any, *, promoted: bool) -> None:
+def _read_item(rows: RowCollector, item: Any, *, promoted: bool) -> None:
     kind = dig(item, "itemType") or dig(item, "__typename")
     if kind == "TimelineTweet":
         promoted = promoted or dig(item, "promotedMetadata") is not None

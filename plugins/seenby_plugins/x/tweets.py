@@ -7,10 +7,10 @@ from typing import Any
 
 import seenby
 from seenby.parsing import as_int, dig
+from seenby.rows import RowCollector
 from seenby.types import InteractionKind
-from seenby_plugins.x.rows import PLATFORM, Rows
 from seenby_plugins.x.times import x_time
-from seenby_plugins.x.users import read_user, user_handle
+from seenby_plugins.x.users import PLATFORM, read_user, user_handle
 
 GONE_TWEETS = frozenset({"TweetTombstone", "TweetUnavailable"})
 """Deleted, withheld or protected posts: nothing to read, and not an error."""
@@ -30,7 +30,7 @@ def status_url(post_id: str, handle: str | None) -> str:
     return f"https://x.com/{handle or 'i'}/status/{post_id}"
 
 
-def read_tweet(rows: Rows, result: Any, *, promoted: bool | None = None) -> str | None:
+def read_tweet(rows: RowCollector, result: Any, *, promoted: bool | None = None) -> str | None:
     """Add a tweet result (and the posts it embeds); its post id, or None when gone.
 
     ``promoted`` is known for timeline entries (True/False) and unknown (None) for
@@ -64,8 +64,8 @@ class _Tweet:
         value = self.legacy.get(name)
         return self.result.get(name) if value is None else value
 
-    def add_to(self, rows: Rows, promoted: bool | None) -> str:
-        if rows.has_post(self.post_id):
+    def add_to(self, rows: RowCollector, promoted: bool | None) -> str:
+        if self.post_id in rows.posts:
             return self.post_id
         user = dig(self.result, "core", "user_results", "result")
         author_id = read_user(rows, user) or _str(self.field("user_id_str"))
@@ -79,7 +79,7 @@ class _Tweet:
 
     def _add_repost(
         self,
-        rows: Rows,
+        rows: RowCollector,
         reposted: Any,
         author_id: str | None,
         handle: str | None,
@@ -99,12 +99,11 @@ class _Tweet:
                 kind="repost",
                 repost_of_id=original_id,
                 promoted=promoted,
-            ),
-            None,
+            )
         )
 
     def _add_post(
-        self, rows: Rows, author_id: str | None, handle: str | None, promoted: bool | None
+        self, rows: RowCollector, author_id: str | None, handle: str | None, promoted: bool | None
     ) -> None:
         quote_of_id = (
             read_tweet(rows, dig(self.result, "quoted_status_result", "result"))
@@ -129,9 +128,9 @@ class _Tweet:
                 lang=lang if isinstance(lang, str) and lang not in UNDETERMINED_LANGS else None,
                 community=_str(dig(self.result, "community_results", "result", "name")),
                 promoted=promoted,
-            ),
-            self._metrics(),
+            )
         )
+        rows.add_metrics(self._metrics())
         self._add_flags(rows)
 
     def _text(self) -> str | None:
@@ -165,12 +164,12 @@ class _Tweet:
             views=as_int(views),
         )
 
-    def _add_flags(self, rows: Rows) -> None:
+    def _add_flags(self, rows: RowCollector) -> None:
         # Post-targeted interactions leave account_id empty, as the action captures
         # must (a like request names only the post), so both sources share one key.
         for flag, kind in VIEWER_FLAGS:
             if self.field(flag) is True:
-                rows.add_interaction(kind, post_id=self.post_id, source="flag")
+                rows.interaction(kind, post_id=self.post_id, source="flag")
 
 
 def _str(value: Any) -> str | None:

@@ -6,8 +6,10 @@ from typing import Any
 
 import seenby
 from seenby.parsing import as_int, dig
-from seenby_plugins.x.rows import PLATFORM, Rows
+from seenby.rows import RowCollector
 from seenby_plugins.x.times import x_time
+
+PLATFORM = "x"
 
 UNAVAILABLE_USERS = frozenset({"UserUnavailable", "UserSuspended"})
 
@@ -16,7 +18,7 @@ def profile_url(handle: str | None) -> str | None:
     return f"https://x.com/{handle}" if handle else None
 
 
-def read_user(rows: Rows, user: Any) -> str | None:
+def read_user(rows: RowCollector, user: Any) -> str | None:
     """Add a GraphQL ``User`` result as an account; its id, or None when unavailable.
 
     Since 2026-05 X serves users without ``legacy``: names sit in ``core``, counts in
@@ -28,7 +30,7 @@ def read_user(rows: Rows, user: Any) -> str | None:
     account_id = user.get("rest_id")
     if not isinstance(account_id, str) or not account_id:
         raise ValueError("user result without rest_id")
-    if rows.has_account(account_id):
+    if account_id in rows.accounts:
         return account_id  # authors recur on every post: the first sighting is enough
     legacy = user.get("legacy") or {}
     core = user.get("core") or {}
@@ -56,7 +58,7 @@ def read_user(rows: Rows, user: Any) -> str | None:
     )
     following = _first(dig(user, "relationship_perspectives", "following"), legacy.get("following"))
     if following is True:
-        rows.add_interaction("follow", account_id=account_id, source="flag")
+        rows.interaction("follow", account_id=account_id, source="flag")
     return account_id
 
 
@@ -65,7 +67,7 @@ def user_handle(user: Any) -> str | None:
     return handle if isinstance(handle, str) else None
 
 
-def read_rest_user(rows: Rows, user: Any) -> str | None:
+def read_rest_user(rows: RowCollector, user: Any) -> str | None:
     """Add a REST v1.1 user object (the answer to friendships/create) as an account."""
     if not isinstance(user, dict):
         return None
