@@ -85,3 +85,26 @@ def test_openapi_schema_is_served(server: Server) -> None:
     schema = server.request("GET", "/schema/openapi.json").json()
     assert "/api/v1/captures" in schema["paths"]
     assert "/api/v1/pair" in schema["paths"]
+
+
+def test_overlays_answer_for_an_alias_with_the_id_asked(make_server) -> None:
+    """A page that can only show another id for a post (Bluesky's handle/post/rkey) gets
+    the post's overlay, under the id it asked with."""
+    server: Server = make_server(plugins="example_plugin,annotate_likes")
+    body = {"posts": [{"id": "at://did:x/p/1", "author": "u1", "likes": 9, "alias": "ana/post/1"}]}
+    server.post_captures(capture(body=body))
+    overlays = server.request(
+        "POST",
+        "/api/v1/overlays",
+        json={"platform": "example", "post_ids": ["ana/post/1", "at://did:x/p/1", "nope"]},
+    ).json()["overlays"]
+    assert [(o["post_id"], o["known"]) for o in overlays] == [
+        ("ana/post/1", True),
+        ("at://did:x/p/1", True),
+        ("nope", False),
+    ]
+    assert overlays[0]["badges"][0]["text"] == "9 likes"
+    assert overlays[1]["badges"][0]["text"] == "9 likes"
+    assert server.sql("SELECT alias, post_id FROM post_aliases") == [
+        ["ana/post/1", "at://did:x/p/1"]
+    ]

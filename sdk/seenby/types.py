@@ -105,6 +105,10 @@ class Post(msgspec.Struct, kw_only=True):
     community: str | None = None
     """Subreddit, Mastodon instance, LinkedIn group …: where it was posted."""
     promoted: bool | None = None
+    aliases: list[str] = msgspec.field(default_factory=list)
+    """Other ids the page may show for this post, where the locator cannot read
+    ``post_id`` itself (Bluesky links name ``handle/post/rkey``, not the DID-based
+    URI). Overlay requests for an alias are answered for the post."""
 
 
 class PostMetrics(msgspec.Struct, kw_only=True):

@@ -48,18 +48,34 @@ class OverlayBuilder:
         post_ids = list(dict.fromkeys(post_ids))[:MAX_POSTS_PER_REQUEST]
         if not post_ids:
             return []
+        resolved = self._resolve(platform, post_ids)
         posts = self._store.frame(
-            "SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?", [platform, post_ids]
+            "SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?",
+            [platform, list(set(resolved.values()))],
         )
         known = set(posts["post_id"].to_list())
-        overlays = {
-            pid: Overlay(platform=platform, post_id=pid, known=pid in known) for pid in post_ids
-        }
+        # Each overlay keeps the id the page asked with; plugins annotate stored ids.
+        overlays = [
+            Overlay(platform=platform, post_id=pid, known=resolved[pid] in known)
+            for pid in post_ids
+        ]
+        by_stored_id: dict[str, list[Overlay]] = {}
+        for overlay in overlays:
+            by_stored_id.setdefault(resolved[overlay.post_id], []).append(overlay)
         if posts.height:
-            self._annotate(posts, overlays)
-        return list(overlays.values())
+            self._annotate(posts, by_stored_id)
+        return overlays
 
-    def _annotate(self, posts: pl.DataFrame, overlays: dict[str, Overlay]) -> None:
+    def _resolve(self, platform: str, post_ids: list[str]) -> dict[str, str]:
+        """Requested id → stored post id, through ``post_aliases`` where one matches."""
+        aliases = self._store.frame(
+            "SELECT alias, post_id FROM post_aliases WHERE platform = ? AND alias IN ?",
+            [platform, post_ids],
+        )
+        mapping = dict(zip(aliases["alias"].to_list(), aliases["post_id"].to_list(), strict=True))
+        return {pid: mapping.get(pid, pid) for pid in post_ids}
+
+    def _annotate(self, posts: pl.DataFrame, overlays: dict[str, list[Overlay]]) -> None:
         ctx = ReadContext(self._store, datetime.now(UTC))
         impls = self._plugins.manager.hook.seenby_annotate.get_hookimpls()
         # pluggy lists implementations last-registered first; show in registration order.
@@ -86,8 +102,7 @@ class OverlayBuilder:
             for annotation in annotations:
                 if not isinstance(annotation, Annotation):
                     continue
-                overlay = overlays.get(annotation.post_id)
-                if overlay is not None:
+                for overlay in overlays.get(annotation.post_id, []):
                     overlay.badges.extend(annotation.badges)
                     overlay.sections.extend(annotation.sections)
 
@@ -97,8 +112,8 @@ class OverlayBuilder:
         return [available[name] for name in argnames]
 
     @staticmethod
-    def _note_error(overlays: dict[str, Overlay], message: str) -> None:
-        for overlay in overlays.values():
+    def _note_error(overlays: dict[str, list[Overlay]], message: str) -> None:
+        for overlay in (o for group in overlays.values() for o in group):
             if overlay.known:
                 overlay.errors.append(message)
 

@@ -78,6 +78,13 @@ CREATE TABLE posts (
     PRIMARY KEY (platform, post_id)
 );
 
+CREATE TABLE post_aliases (
+    platform      VARCHAR NOT NULL,
+    alias         VARCHAR NOT NULL,
+    post_id       VARCHAR NOT NULL,
+    PRIMARY KEY (platform, alias)
+);
+
 CREATE TABLE post_metrics (
     capture_id    VARCHAR NOT NULL,
     platform      VARCHAR NOT NULL,
@@ -200,6 +207,7 @@ CORE_TABLES = (
     "accounts",
     "account_metrics",
     "posts",
+    "post_aliases",
     "post_metrics",
     "impressions",
     "interactions",

@@ -38,7 +38,7 @@ def _schema(struct: type[msgspec.Struct]) -> dict[str, pl.DataType]:
 
 
 ACCOUNT_SCHEMA = _schema(Account)
-POST_SCHEMA = _schema(Post)
+POST_SCHEMA = {name: kind for name, kind in _schema(Post).items() if name != "aliases"}
 METRICS_SCHEMA = _schema(PostMetrics)
 INTERACTION_SCHEMA = _schema(Interaction)
 VIEWER_SCHEMA = _schema(Viewer)
@@ -75,6 +75,20 @@ class ParsedBatch:
         columns["seen_at"] = [seen for _, seen, _ in rows]
         full_schema = {**schema, "capture_id": pl.String(), "seen_at": UTC_TIME}
         return pl.DataFrame(columns, schema=full_schema)
+
+    def aliases(self) -> pl.DataFrame:
+        """(platform, alias, post_id) for every alias the batch's posts declare."""
+        rows = [
+            (post.platform, alias, post.post_id)
+            for _, _, post in self._rows[Post]
+            for alias in post.aliases
+            if alias != post.post_id
+        ]
+        return pl.DataFrame(
+            rows,
+            schema={"platform": pl.String(), "alias": pl.String(), "post_id": pl.String()},
+            orient="row",
+        ).unique(["platform", "alias"], keep="last")
 
     def post_keys(self) -> list[tuple[str, str]]:
         """(platform, post_id) of every post in the batch, first appearance order."""
@@ -169,6 +183,13 @@ def write_parsed(cur: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> None:
         value_cols = [c for c in POST_SCHEMA if c not in ("platform", "post_id")]
         merged = _latest_non_null(posts, ["platform", "post_id"], value_cols)
         _upsert_newest_wins(cur, "posts", merged.drop("capture_id"), ["platform", "post_id"])
+        aliases = batch.aliases()
+        if aliases.height:
+            cur.register("incoming", aliases.to_arrow())
+            try:
+                cur.execute("INSERT OR REPLACE INTO post_aliases BY NAME SELECT * FROM incoming")
+            finally:
+                cur.unregister("incoming")
 
     metrics = batch.frame(PostMetrics, METRICS_SCHEMA)
     if metrics.height:

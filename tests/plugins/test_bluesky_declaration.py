@@ -128,16 +128,17 @@ def test_action_rules_pick_the_record_collection() -> None:
     )
 
 
-def test_locator_reads_the_record_key_of_the_parsers_post_id() -> None:
-    """The page links posts by handle, not DID, so the locator yields the record key
-    only: the parser's post_id (an AT-URI) ends with it. See docs/platforms/bluesky.md."""
+def test_locator_reads_an_alias_the_parser_declares() -> None:
+    """The page links posts by handle, not DID: the locator yields ``handle/post/rkey``,
+    which the parser declares as an alias of the AT-URI post_id (resolved by the server)."""
     locator = PLATFORM.locator
     assert locator is not None and locator.id_pattern
     href = "/profile/alice-writes.bsky.social/post/3lbq2hx7skc2v"
     match = re.search(locator.id_pattern, href)
     assert match is not None
-    rkey = locator.id_template.format(id=match.group(1), host="bsky.app")
+    page_id = locator.id_template.format(id=match.group(1), host="bsky.app")
     result = parse_read("app.bsky.feed.getTimeline", load("synthetic_getTimeline.json"))
-    [post] = [p for p in result.posts if p.post_id.endswith(f"/app.bsky.feed.post/{rkey}")]
+    [post] = [p for p in result.posts if page_id in p.aliases]
     assert post.post_id == ALICE_ROOT
     assert post.url is not None and post.url.endswith(href)
+    assert f"{post.author_id}/post/3lbq2hx7skc2v" in post.aliases

@@ -59,6 +59,7 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
                 author_id=author,
                 text=entry.get("text"),
                 created_at=parse_time(entry.get("created_at")),
+                aliases=[entry["alias"]] if "alias" in entry else [],
             )
         )
         result.metrics.append(

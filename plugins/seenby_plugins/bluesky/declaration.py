@@ -72,10 +72,11 @@ def _record_action(action: str, nsid: str, collection: str, *, undo: bool) -> se
     )
 
 
-POST_URL_PATTERN = r"/profile/[^/]+/post/([A-Za-z0-9._~:-]+)"
-"""The record key in a post link (``/profile/<handle>/post/<rkey>``). The parser's
-``post_id`` is ``at://<author DID>/app.bsky.feed.post/<rkey>``; the page shows the
-handle, not the DID, so the locator can only give the record key (see the docs)."""
+POST_URL_PATTERN = r"/profile/([^/?#]+/post/[A-Za-z0-9._~:-]+)"
+"""``<handle or DID>/post/<rkey>`` from a post link (``/profile/<handle>/post/<rkey>``).
+The parser's ``post_id`` is ``at://<author DID>/app.bsky.feed.post/<rkey>``; the page
+shows the handle, not the DID, so the parser also declares ``<handle>/post/<rkey>`` and
+``<DID>/post/<rkey>`` as the post's aliases, which the server resolves."""
 
 PLATFORM = seenby.Platform(
     name="bluesky",

@@ -127,6 +127,7 @@ class Rows(RowCollector):
         kind: PostKind = "reply" if reply_to_id else "quote" if quote_of_id else "post"
         langs, text = record.get("langs"), record.get("text")
         handle = self._handle(author_did)
+        rkey = uri.rsplit("/", 1)[1]
         self.add_post(
             seenby.Post(
                 platform=PLATFORM,
@@ -135,12 +136,14 @@ class Rows(RowCollector):
                 text=text if isinstance(text, str) and text else None,
                 # createdAt is the author's clock; indexedAt the AppView's, if that is all.
                 created_at=parse_time(record.get("createdAt")) or parse_time(view.get("indexedAt")),
-                url=f"https://bsky.app/profile/{handle or author_did}/post/{uri.rsplit('/', 1)[1]}",
+                url=f"https://bsky.app/profile/{handle or author_did}/post/{rkey}",
                 kind=kind,
                 reply_to_id=reply_to_id if isinstance(reply_to_id, str) else None,
                 root_id=dig(record, "reply", "root", "uri") if reply_to_id else None,
                 quote_of_id=quote_of_id,
                 lang=langs[0] if isinstance(langs, list) and langs else None,
+                # What the page's post links show (see declaration.POST_URL_PATTERN).
+                aliases=[f"{name}/post/{rkey}" for name in (handle, author_did) if name],
             )
         )
         metrics = seenby.PostMetrics(
