@@ -138,13 +138,6 @@ def test_locator_id_matches_parser_post_id(href: str) -> None:
     assert post_id in by_id(result.posts, "post_id")
 
 
-def test_locator_does_not_invent_ids_from_pfbid_links() -> None:
-    locator = platform().locator
-    assert locator is not None and locator.id_pattern is not None
-    href = "https://www.facebook.com/lisboncoffeecollective/posts/pfbid02kXq7N3mVdR8sT4yLp9cWb6f"
-    assert re.search(locator.id_pattern, href) is None
-
-
 # --- the real saved page and its story node ----------------------------------------
 
 
@@ -370,3 +363,20 @@ def test_parsing_is_deterministic() -> None:
         ),
     ):
         assert parse_with(facebook, capture) == parse_with(facebook, capture)
+
+
+def test_pfbid_permalink_is_an_alias_the_locator_reads() -> None:
+    """Timestamp links show pfbid… ids; the parser declares them as aliases."""
+    html = fixture("garcon_real-page-a-text-story-with-image.html")
+    page = make_capture(PROFILE_URL, html, kind="document", platform="facebook")
+    result = parse_with(facebook, page)
+    assert result is not None
+    [story] = [p for p in result.posts if p.post_id == GARCON_POST]
+    assert story.aliases == [
+        "pfbid0NPAVi78AX53SAGKhpdixFZH9GJ7Y54JaqUxr9hR5TNXaYDW29fKcUKHMM5bLPniXl"
+    ]
+    locator = platform().locator
+    assert locator is not None and locator.id_pattern
+    href = f"https://www.facebook.com/100028295814975/posts/{story.aliases[0]}?__cft__=x"
+    match = re.search(locator.id_pattern, href)
+    assert match is not None and match.group(1) == story.aliases[0]

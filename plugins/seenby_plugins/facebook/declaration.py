@@ -35,7 +35,8 @@ PLATFORM = seenby.Platform(
         post_selector='div[role="feed"] > div',
         id_selector='a[href*="/posts/"], a[href*="/permalink/"], a[href*="story_fbid="]',
         id_attribute="href",
-        id_pattern=r"(?:/posts/|/permalink/|story_fbid=)([0-9]+)",
+        # Numeric ids, or the obfuscated pfbid… ids the parser declares as aliases.
+        id_pattern=r"(?:/posts/|/permalink/|story_fbid=)(pfbid[0-9A-Za-z]+|[0-9]+)",
         id_template="{id}",
         anchor_selector='div[data-ad-rendering-role="story_message"]',
         reply_box_selector='div[role="textbox"][contenteditable="true"]',

@@ -241,10 +241,21 @@ def read_story(story: dict[str, Any], rows: RowCollector) -> str:
             quote_of_id=quote_of_id,
             repost_of_id=repost_of_id,
             promoted=story["sponsored_data"] is not None if "sponsored_data" in story else None,
+            aliases=permalink_ids(url),
         )
     )
     read_feedback(story, post_id, rows)
     return post_id
+
+
+_PERMALINK_ID = re.compile(r"(?:/posts/|/permalink/|story_fbid=)(pfbid[0-9A-Za-z]+)")
+
+
+def permalink_ids(url: Any) -> list[str]:
+    """The obfuscated ``pfbid…`` id of a permalink: what the page's links show instead
+    of the numeric post id, declared as an alias so overlays find the post."""
+    match = _PERMALINK_ID.search(url) if isinstance(url, str) else None
+    return [match.group(1)] if match else []
 
 
 def read_attached(attached: dict[str, Any], rows: RowCollector) -> str:
