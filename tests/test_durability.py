@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from typing import Any
 
 import httpx
 
@@ -60,3 +61,34 @@ def test_sigterm_finishes_and_exits_cleanly(make_server) -> None:
     assert not (server.data_dir / "seenby.duckdb.wal").exists(), "store was not checkpointed"
     restarted = make_server(port=server.port)
     assert restarted.sql("SELECT count(*) FROM captures") == [[1]]
+
+
+def test_sigterm_during_a_request_finishes_it_first(make_server) -> None:
+    """A batch in flight when SIGTERM arrives is still answered, and its captures kept."""
+    server: Server = make_server()
+    posts = [
+        {"id": f"p{i}", "author": f"u{i % 50}", "text": "x" * 2000, "likes": i} for i in range(3000)
+    ]
+    batch = [capture(body={"posts": posts[i : i + 10]}) for i in range(0, 3000, 10)]
+    result: dict[str, Any] = {}
+
+    def send() -> None:
+        result["response"] = server.post_captures(*batch)
+        result["answered_at"] = time.monotonic()
+
+    sender = threading.Thread(target=send)
+    sender.start()
+    time.sleep(0.2)
+    assert server.process is not None
+    signalled_at = time.monotonic()
+    server.process.send_signal(signal.SIGTERM)
+    sender.join(timeout=30)
+    assert result["answered_at"] > signalled_at, "the request was not in flight at SIGTERM"
+    code = server.process.wait(timeout=30)
+    assert code in (0, -signal.SIGTERM)
+    response = result["response"]
+    assert response.status_code == 200
+    assert response.json()["accepted"] == len(batch)
+    restarted = make_server(port=server.port)
+    assert restarted.sql("SELECT count(*) FROM captures") == [[len(batch)]]
+    assert restarted.sql("SELECT count(*) FROM posts") == [[3000]]
