@@ -146,8 +146,10 @@ def data_dir(tmp_path: Path) -> Path:
 def make_server(data_dir: Path) -> Iterator[Any]:
     servers: list[Server] = []
 
-    def make(*args: str, plugins: str = "example_plugin", port: int | None = None) -> Server:
-        env = cli_env(data_dir, SEENBY_PLUGINS=plugins)
+    def make(
+        *args: str, plugins: str = "example_plugin", port: int | None = None, **env_vars: str
+    ) -> Server:
+        env = cli_env(data_dir, SEENBY_PLUGINS=plugins, **env_vars)
         server = Server(data_dir, port or free_port(), env)
         server.start(*args)
         servers.append(server)

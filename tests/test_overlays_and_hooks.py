@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 from conftest import Server, capture, run_cli
 
 PLUGINS = "example_plugin,annotate_likes,annotate_broken,annotate_slow,commands_plugin"
@@ -108,3 +110,38 @@ def test_overlays_answer_for_an_alias_with_the_id_asked(make_server) -> None:
     assert server.sql("SELECT alias, post_id FROM post_aliases") == [
         ["ana/post/1", "at://did:x/p/1"]
     ]
+
+
+def test_refresh_fills_plugin_tables_after_new_data(make_server) -> None:
+    """Heavy work runs in the background refresh; overlays only read its table."""
+    server: Server = make_server(plugins="example_plugin,refresh_plugin,greedy_plugin")
+    body = {
+        "posts": [{"id": "a", "author": "u1", "likes": 3}, {"id": "b", "author": "u1", "likes": 4}]
+    }
+    server.post_captures(capture(body=body))
+    refreshed = run_cli(server.data_dir, "refresh", SEENBY_PLUGINS="")
+    assert refreshed.returncode == 1  # the greedy plugin failed
+    assert "refresh_plugin" in refreshed.stdout
+    assert "may only write its own tables" in refreshed.stderr
+    assert server.sql("SELECT author_id, likes FROM refresh_plugin_author_likes") == [["u1", 7]]
+    assert server.sql("SELECT count(*) FROM posts") == [[2]]
+    overlays = server.request(
+        "POST", "/api/v1/overlays", json={"platform": "example", "post_ids": ["a"]}
+    ).json()["overlays"]
+    assert overlays[0]["badges"][0]["text"] == "author total 7 likes"
+    status = server.request("GET", "/api/v1/status").json()
+    assert status["refresh"]["plugins"] == ["refresh_plugin"]
+
+
+def test_refresh_runs_by_itself_after_captures(make_server) -> None:
+    server: Server = make_server(
+        plugins="example_plugin,refresh_plugin", SEENBY_REFRESH_INTERVAL="0.1"
+    )
+    server.post_captures(capture(body={"posts": [{"id": "a", "author": "u1", "likes": 5}]}))
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        if server.sql("SELECT likes FROM refresh_plugin_author_likes") == [[5]]:
+            break
+        time.sleep(0.1)
+    else:
+        raise AssertionError("the background refresh did not run after new captures")

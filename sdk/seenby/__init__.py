@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import pluggy
 
-from seenby.context import Context, TableSpec
+from seenby.context import Context, RefreshContext, TableSpec
 from seenby.overlay import Annotation, Badge, Overlay, ReplyDraft, Section
 from seenby.platform import (
     ActionRule,
@@ -61,6 +61,7 @@ __all__ = [
     "Platform",
     "Post",
     "PostMetrics",
+    "RefreshContext",
     "ReplyDraft",
     "Section",
     "TableSpec",

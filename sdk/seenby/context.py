@@ -1,4 +1,4 @@
-"""What the server hands analysis plugins: a read-only view of the data."""
+"""What the server hands analysis plugins: reads of the data, and writes to their own tables."""
 
 from __future__ import annotations
 
@@ -21,6 +21,24 @@ class Context(Protocol):
 
     def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """Run a read query with ``?`` parameters and return a polars frame (via Arrow)."""
+        ...
+
+
+class RefreshContext(Context, Protocol):
+    """What ``seenby_refresh`` gets: reads, plus writes to the plugin's own tables."""
+
+    @property
+    def last_refresh_at(self) -> datetime | None:
+        """When the previous refresh finished (``None`` the first time): for incremental work."""
+        ...
+
+    def replace_table(self, table: str, frame: pl.DataFrame) -> None:
+        """Replace all rows of one of your tables with ``frame`` (columns by name), atomically."""
+        ...
+
+    def upsert(self, table: str, frame: pl.DataFrame, keys: list[str]) -> None:
+        """Insert ``frame``'s rows into one of your tables, replacing rows with the same ``keys``
+        (the table needs a primary key or unique constraint on them)."""
         ...
 
 

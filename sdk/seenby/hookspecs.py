@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     import click
     import polars as pl
 
-    from seenby.context import Context, TableSpec
+    from seenby.context import Context, RefreshContext, TableSpec
     from seenby.overlay import Annotation
     from seenby.platform import Platform
     from seenby.types import Capture, ParseResult
@@ -55,6 +55,19 @@ def seenby_tables() -> list[TableSpec] | None:
     Called once at start. Each :class:`seenby.TableSpec` names a table (prefix
     it with your plugin's name) and lists its migrations, applied in order and
     recorded so each runs exactly once per database.
+    """
+
+
+@hookspec
+def seenby_refresh(ctx: RefreshContext) -> None:
+    """Recompute this plugin's derived tables from the data, in the background.
+
+    Called when the server starts, and again after new captures arrive (at most
+    every few seconds; ``seenby refresh`` forces one). Read with ``ctx.query``,
+    compute with polars, and write with ``ctx.replace_table`` or ``ctx.upsert``
+    into tables your plugin declared in ``seenby_tables``. Heavy work belongs here,
+    so that ``seenby_annotate`` only joins. A plugin that raises is recorded as a
+    failure and the others still refresh.
     """
 
 

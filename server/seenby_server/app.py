@@ -6,6 +6,7 @@ security gate (gate.py); the handlers here assume an authenticated caller.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import logging
 from collections.abc import Callable, Sequence
@@ -26,6 +27,7 @@ from litestar.status_codes import (
 
 from seenby import Overlay, Platform, __version__
 from seenby_server.gate import ASGIApp, SecurityGate
+from seenby_server.refresh import RefreshReport
 from seenby_server.security import RateLimiter, TokenStore, redeem_pairing_code
 from seenby_server.service import BadBatch, ReparseResult, Seenby
 from seenby_server.sqlguard import DEFAULT_MAX_ROWS, SqlError
@@ -136,6 +138,10 @@ def create_app(
             platform=data.platform, since=data.since, after=data.after, limit=data.limit
         )
 
+    @post("/api/v1/refresh", status_code=200, summary="Recompute derived tables now")
+    async def refresh() -> RefreshReport:
+        return await service.refresh()
+
     @post("/api/v1/pair", status_code=200, summary="Exchange a pairing code for a token")
     async def pair(data: PairRequest) -> Response[Any]:
         wait = pair_failures.retry_after()
@@ -152,6 +158,12 @@ def create_app(
         record, token = tokens.create(data.name or "browser extension", "extension")
         log.info("paired %s (token %s)", record.name, record.id)
         return Response(PairResponse(token=token, token_id=record.id))
+
+    background: set[asyncio.Task[None]] = set()
+
+    def start_refresher() -> None:
+        task = asyncio.get_running_loop().create_task(service.refresher.run_forever())
+        background.add(task)  # keep a reference: the loop holds tasks only weakly
 
     def on_http_error(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ApiError]:
         if exc.status_code == HTTP_413_REQUEST_ENTITY_TOO_LARGE:
@@ -170,11 +182,22 @@ def create_app(
         return error_response(HTTP_500_INTERNAL_SERVER_ERROR, "internal error (see server log)")
 
     return Litestar(
-        route_handlers=[captures, get_rules, overlays, sql, status, plugins, reparse, pair],
+        route_handlers=[
+            captures,
+            get_rules,
+            overlays,
+            sql,
+            status,
+            plugins,
+            reparse,
+            refresh,
+            pair,
+        ],
+        on_startup=[start_refresher],
         openapi_config=OpenAPIConfig(title="Seenby", version=__version__, path="/schema"),
         exception_handlers={HTTPException: on_http_error, Exception: on_crash},
         request_max_body_size=service.settings.max_body_bytes,
-        on_shutdown=[service.close, *on_shutdown],
+        on_shutdown=[lambda: [t.cancel() for t in background], service.close, *on_shutdown],
         debug=debug,
     )
 

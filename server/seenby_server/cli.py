@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -109,6 +110,7 @@ def serve(
         port=port,
         allow_remote=allow_remote,
         max_body_bytes=int(max_body_mb * 1048576),
+        refresh_interval_s=float(os.environ.get("SEENBY_REFRESH_INTERVAL", "5")),
     )
     if running_server(settings.paths):
         raise click.ClickException(
@@ -334,6 +336,27 @@ def run_reparse(page: Callable[[str | None], dict[str, Any]]) -> None:
             result = page(result["next_after"])
     summary = ", ".join(f"{v} {k}" for k, v in sorted(totals.items())) or "nothing to reparse"
     click.echo(summary)
+
+
+@cli.command()
+@data_dir_option
+def refresh(data_dir: Path | None) -> None:
+    """Recompute the analysis plugins' derived tables now."""
+    paths = paths_for(data_dir)
+    client = running_server(paths)
+    if client:
+        report = api(client, "POST", "/api/v1/refresh")
+    else:
+        from seenby_server.local import local_service
+
+        with local_service(paths) as service:
+            report = msgspec.to_builtins(asyncio.run(service.refresh()))
+    plugins = ", ".join(report["plugins"]) or "no plugin refreshes anything"
+    click.echo(f"refreshed in {report['duration_ms']:.0f} ms: {plugins}")
+    for failure in report["failures"]:
+        click.echo(f"  failed: {failure}", err=True)
+    if report["failures"]:
+        sys.exit(1)
 
 
 @cli.command()

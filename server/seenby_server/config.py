@@ -65,6 +65,8 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True):
     allow_remote: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     annotate_budget_ms: int = 250
+    refresh_interval_s: float = 5.0
+    """Least time between two background refreshes (``SEENBY_REFRESH_INTERVAL``)."""
 
 
 def is_loopback(host: str) -> bool:

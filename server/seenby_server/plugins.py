@@ -102,12 +102,13 @@ class PluginHost:
         with self._lock:
             return sorted(self._failures.values(), key=lambda f: (f.plugin, f.hook))
 
-    def table_specs(self) -> list[TableSpec]:
-        specs: list[TableSpec] = []
+    def table_specs(self) -> list[tuple[str, TableSpec]]:
+        """Every declared derived table, with the plugin that owns it."""
+        specs: list[tuple[str, TableSpec]] = []
         for plugin_name, result in self.call_each("seenby_tables"):
             for spec in result or []:
                 if isinstance(spec, TableSpec):
-                    specs.append(spec)
+                    specs.append((plugin_name, spec))
                 else:
                     self.record_failure(plugin_name, "seenby_tables", "not a TableSpec")
         return specs

@@ -32,6 +32,7 @@ from seenby_server.pipeline import (
     write_statuses,
 )
 from seenby_server.plugins import PluginHost, describe
+from seenby_server.refresh import Refresher, RefreshReport
 from seenby_server.sqlguard import SqlResult, run_read_only
 from seenby_server.store import Store
 
@@ -74,7 +75,14 @@ class Seenby:
         # Parsing is CPU work outside the writer thread, so one request's parse can
         # overlap another's DuckDB writes (which release the GIL).
         self._parsers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parser")
-        store.apply_table_specs(plugins.table_specs())
+        specs = plugins.table_specs()
+        store.apply_table_specs([spec for _, spec in specs])
+        self.refresher = Refresher(
+            store,
+            plugins,
+            {spec.name: owner for owner, spec in specs},
+            interval=settings.refresh_interval_s,
+        )
 
     # -- ingest --------------------------------------------------------------------
 
@@ -101,6 +109,8 @@ class Seenby:
         post_keys: list[tuple[str, str]] = []
         if valid:
             fresh, outcomes, post_keys = await self._store(valid, datetime.now(UTC))
+            if fresh:
+                self.refresher.mark_dirty()
         overlays = await self._overlays_for(post_keys)
         return IngestResult(
             accepted=len(fresh),
@@ -231,6 +241,11 @@ class Seenby:
             remaining=max(remaining, 0),
         )
 
+    async def refresh(self) -> RefreshReport:
+        """Run every plugin's refresh now (``seenby refresh``)."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.refresher.run_once)
+
     # -- reading -------------------------------------------------------------------
 
     async def sql(self, sql: str, params: list[Any] | None, max_rows: int) -> SqlResult:
@@ -256,6 +271,7 @@ class Seenby:
             plugins=[p.name for p in self.plugins.describe_plugins()],
             plugin_failures=msgspec.to_builtins(self.plugins.failures),
             platforms=sorted(self.plugins.platform_names),
+            refresh=msgspec.to_builtins(self.refresher.last) if self.refresher.last else None,
             took_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         return report

@@ -1,0 +1,159 @@
+"""Background refresh: analysis plugins recompute their derived tables after new data.
+
+Requests stay cheap because heavy work (fitting models, relationship statistics)
+happens here, off the request path. Each plugin's writes go through the store's
+single writer and may only touch tables that plugin declared.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+import msgspec
+import polars as pl
+
+from seenby_server.plugins import PluginHost, describe
+from seenby_server.store import Store
+
+log = logging.getLogger("seenby")
+
+
+class RefreshReport(msgspec.Struct, kw_only=True):
+    started_at: datetime
+    duration_ms: float
+    plugins: list[str]
+    failures: list[str]
+
+
+class PluginTables:
+    """The :class:`seenby.RefreshContext` of one plugin: reads, and writes to its own tables."""
+
+    def __init__(
+        self, store: Store, plugin: str, owned: set[str], now: datetime, last: datetime | None
+    ) -> None:
+        self._store = store
+        self._plugin = plugin
+        self._owned = owned
+        self._now = now
+        self._last = last
+
+    @property
+    def now(self) -> datetime:
+        return self._now
+
+    @property
+    def last_refresh_at(self) -> datetime | None:
+        return self._last
+
+    def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
+        return self._store.frame(sql, params)
+
+    def _check(self, table: str) -> None:
+        if table not in self._owned:
+            raise PermissionError(
+                f"plugin {self._plugin} may only write its own tables "
+                f"({', '.join(sorted(self._owned)) or 'none declared'}), not {table!r}"
+            )
+
+    def replace_table(self, table: str, frame: pl.DataFrame) -> None:
+        self._check(table)
+
+        def replace(cur: Any) -> None:
+            cur.execute(f'DELETE FROM "{table}"')
+            if frame.height:
+                cur.register("incoming", frame.to_arrow())
+                try:
+                    cur.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming')
+                finally:
+                    cur.unregister("incoming")
+
+        self._store.write_sync(replace)
+
+    def upsert(self, table: str, frame: pl.DataFrame, keys: list[str]) -> None:
+        self._check(table)
+        if not frame.height:
+            return
+        values = [c for c in frame.columns if c not in keys]
+        action = (
+            "DO UPDATE SET " + ", ".join(f'"{c}" = excluded."{c}"' for c in values)
+            if values
+            else "DO NOTHING"
+        )
+        conflict = ", ".join(f'"{k}"' for k in keys)
+
+        def upsert(cur: Any) -> None:
+            cur.register("incoming", frame.to_arrow())
+            try:
+                cur.execute(
+                    f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming '
+                    f"ON CONFLICT ({conflict}) {action}"
+                )
+            finally:
+                cur.unregister("incoming")
+
+        self._store.write_sync(upsert)
+
+
+class Refresher:
+    """Runs every ``seenby_refresh`` at start and after new data, at most every ``interval`` s."""
+
+    def __init__(
+        self, store: Store, plugins: PluginHost, owners: dict[str, str], interval: float = 5.0
+    ) -> None:
+        self._store = store
+        self._plugins = plugins
+        self._owned: dict[str, set[str]] = {}
+        for table, plugin in owners.items():
+            self._owned.setdefault(plugin, set()).add(table)
+        self._interval = interval
+        self._dirty = asyncio.Event()
+        self._lock = threading.Lock()
+        self.last: RefreshReport | None = None
+
+    def mark_dirty(self) -> None:
+        self._dirty.set()
+
+    def run_once(self) -> RefreshReport:
+        """Refresh every plugin now (one run at a time)."""
+        with self._lock:
+            started = datetime.now(UTC)
+            clock = time.perf_counter()
+            last_at = self.last.started_at if self.last else None
+            ran: list[str] = []
+            failures: list[str] = []
+            for impl in self._plugins.manager.hook.seenby_refresh.get_hookimpls():
+                name = impl.plugin_name
+                ctx = PluginTables(
+                    self._store, name, self._owned.get(name, set()), started, last_at
+                )
+                try:
+                    impl.function(*[ctx for _ in impl.argnames])
+                    ran.append(name)
+                except Exception as exc:
+                    self._plugins.record_failure(name, "seenby_refresh", describe(exc))
+                    failures.append(f"{name}: {describe(exc)}")
+            report = RefreshReport(
+                started_at=started,
+                duration_ms=round((time.perf_counter() - clock) * 1000, 1),
+                plugins=ran,
+                failures=failures,
+            )
+            self.last = report
+            return report
+
+    async def run_forever(self) -> None:
+        """At start, then whenever new data arrived, no more often than the interval."""
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                await loop.run_in_executor(None, self.run_once)
+            except Exception:  # the store closing under us at shutdown, or a real bug
+                log.exception("refresh failed")
+            await asyncio.sleep(self._interval)
+            await self._dirty.wait()
+            self._dirty.clear()
