@@ -20,6 +20,7 @@ from seenby_plugins.x.declaration import (
     USER_OPERATIONS,
     VIEWER_OPERATION,
 )
+from seenby_plugins.x.fast import read_timeline
 from seenby_plugins.x.timeline import find_instructions, read_instructions
 from seenby_plugins.x.tweets import read_tweet
 from seenby_plugins.x.users import read_user, user_handle
@@ -39,6 +40,10 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
     if capture.platform != PLATFORM.name or capture.kind == "impression":
         return None
     operation = operation_name(capture)
+    if capture.kind == "api":
+        fast = read_timeline(capture, operation)  # typed Structs; None: read the dicts
+        if fast is not None:
+            return fast
     rows = RowCollector(PLATFORM.name, operation)
     if capture.kind == "api":
         _read_api(rows, capture, operation)
