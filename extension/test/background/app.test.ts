@@ -1,0 +1,111 @@
+import { IDBFactory } from "fake-indexeddb";
+import { describe, expect, it } from "vitest";
+import { Background, type BrowserPort } from "../../src/background/app";
+import { CaptureQueue } from "../../src/background/queue";
+import type { ActionResult, ExtensionState, Rules, ToContent } from "../../src/shared/types";
+import { RULES } from "./fixtures";
+import { FakeServer, ManualTimers, MemoryStore, makeCapture } from "./helpers";
+
+/** The fake server also answers pairing and rules. */
+function withPairingAndRules(server: FakeServer, rules: Rules) {
+  const base = server.fetch;
+  return async (url: string, init: RequestInit): Promise<Response> => {
+    const path = new URL(url).pathname;
+    if (path === "/api/v1/pair" && server.mode !== "down") {
+      server.requests.push({ url, init });
+      const { code } = JSON.parse(String(init.body)) as { code: string };
+      if (code !== "ABCD-EFGH") return new Response(JSON.stringify({ error: "wrong pairing code", status: 400 }), { status: 400 });
+      return new Response(JSON.stringify({ token: "sby_new", token_id: "1" }), { status: 200 });
+    }
+    if (path === "/api/v1/rules" && server.mode === "up") return new Response(JSON.stringify(rules), { status: 200 });
+    return base(url, init);
+  };
+}
+
+async function setup() {
+  const server = new FakeServer();
+  const sent: { tabId: number | "all"; message: ToContent }[] = [];
+  const port: BrowserPort = {
+    sendToTab: (tabId, message) => sent.push({ tabId, message }),
+    broadcast: (message) => sent.push({ tabId: "all", message }),
+    setFlushAlarm: () => undefined,
+    grantedOrigins: async () => [],
+    manifestHostPatterns: () => ["https://x.com/*", "https://twitter.com/*", "https://*.bsky.app/*", "https://mastodon.social/*"],
+    syncDynamicHosts: async () => undefined,
+    browserName: "Chromium",
+  };
+  const timers = new ManualTimers();
+  const store = new MemoryStore();
+  const app = new Background({
+    store,
+    queue: await CaptureQueue.open(new IDBFactory(), "app-test"),
+    fetch: withPairingAndRules(server, RULES),
+    port,
+    timers,
+    now: () => Date.now(),
+    random: () => 0.5,
+  });
+  return { app, server, sent, timers, store };
+}
+
+describe("Background", () => {
+  it("pairs with a code, then serves rules and sends captures", async () => {
+    const { app, server, sent } = await setup();
+    expect(await app.handle({ type: "get-rules" }, 1)).toBeNull();
+    const wrong = (await app.handle({ type: "pair", server: "127.0.0.1:7717", code: "nope" }, -1)) as ActionResult;
+    expect(wrong).toEqual({ ok: false, error: "Pairing failed: wrong pairing code" });
+    const paired = (await app.handle({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" }, -1)) as ActionResult;
+    expect(paired.ok && paired.state).toMatchObject({ paired: true, connected: true, server: "http://127.0.0.1:7717" });
+    expect(JSON.parse(String(server.requests[1]?.init.body))).toEqual({ code: "ABCD-EFGH", name: "Chromium extension" });
+    expect(sent).toContainEqual({ tabId: "all", message: { type: "rules", rules: RULES } });
+    expect(await app.handle({ type: "get-rules" }, 1)).toEqual(RULES);
+    await app.handle({ type: "captures", captures: [makeCapture()] }, 9);
+    await app.flusher.flush();
+    expect(server.stored.size).toBe(1);
+    expect(sent.some((entry) => entry.tabId === 9 && entry.message.type === "overlays")).toBe(true);
+  });
+
+  it("explains an unreachable server when pairing", async () => {
+    const { app, server } = await setup();
+    server.mode = "down";
+    const result = (await app.handle({ type: "pair", server: "localhost:7717", code: "ABCD-EFGH" }, -1)) as ActionResult;
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.error).toMatch(/Could not reach the Seenby server at http:\/\/localhost:7717/);
+  });
+
+  it("drops captures while paused or for disabled platforms, and filters their rules", async () => {
+    const { app, server, sent } = await setup();
+    await app.handle({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" }, -1);
+    await app.handle({ type: "set-settings", settings: { disabledPlatforms: ["x"] } }, -1);
+    expect(sent.at(-1)?.message.type).toBe("rules");
+    const rules = (await app.handle({ type: "get-rules" }, 1)) as Rules;
+    expect(rules.platforms.map((p) => p.name)).toEqual(["bluesky", "mastodon"]);
+    await app.handle({ type: "captures", captures: [makeCapture({ platform: "x" })] }, 1);
+    await app.handle({ type: "set-settings", settings: { paused: true } }, -1);
+    await app.handle({ type: "captures", captures: [makeCapture({ platform: "bluesky" })] }, 1);
+    await app.flusher.flush();
+    expect(server.stored.size).toBe(0);
+    const state = (await app.handle({ type: "get-state" }, -1)) as ExtensionState;
+    expect(state.paused).toBe(true);
+    expect(state.platforms.find((p) => p.name === "x")?.enabled).toBe(false);
+    expect(state.needsPermission.map((request) => request.host)).toEqual(["example.social"]);
+  });
+
+  it("forgets a revoked token but keeps the queue", async () => {
+    const { app, server } = await setup();
+    await app.handle({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" }, -1);
+    server.mode = "unauthorized";
+    await app.handle({ type: "captures", captures: [makeCapture(), makeCapture()] }, 1);
+    await app.flusher.flush();
+    const state = (await app.handle({ type: "get-state" }, -1)) as ExtensionState;
+    expect(state).toMatchObject({ paired: false, connected: false, queueSize: 2, lastError: "invalid token" });
+    expect(await app.handle({ type: "get-overlays", platform: "x", post_ids: ["1"] }, 1)).toEqual([]);
+  });
+
+  it("answers overlay requests from the server", async () => {
+    const { app } = await setup();
+    await app.handle({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" }, -1);
+    const overlays = await app.handle({ type: "get-overlays", platform: "x", post_ids: ["1", "2"] }, 1);
+    expect(overlays).toHaveLength(2);
+  });
+});
