@@ -334,8 +334,12 @@ def _write_impressions(
     )
     cur.register("incoming_impressions", frame.to_arrow())
     try:
+        # The page may know a post only by an alias (see post_aliases): store the real id.
         cur.execute(
-            "INSERT INTO impressions BY NAME SELECT * FROM incoming_impressions "
+            "INSERT INTO impressions BY NAME "
+            "SELECT i.* REPLACE (coalesce(a.post_id, i.post_id) AS post_id) "
+            "FROM incoming_impressions i LEFT JOIN post_aliases a "
+            "ON a.platform = i.platform AND a.alias = i.post_id "
             "ON CONFLICT (capture_id) DO NOTHING"
         )
     finally:
