@@ -30,9 +30,12 @@ def test_failing_and_slow_plugins_do_not_stop_the_others(make_server) -> None:
     overlays = response.json()["overlays"]
     assert [o["post_id"] for o in overlays] == ["p2", "p1", "zz"]
     p2, p1, unknown = overlays
-    assert p1["badges"] == [{"text": "7 likes", "title": "1 viewers known", "tone": "neutral"}]
-    assert p1["sections"][0]["text"] == "<img src=x onerror=alert(1)>"
-    assert p2["badges"][0]["text"] == "0 likes"
+    # Built-in analyses add their own items; these are the test plugin's.
+    assert {"text": "7 likes", "title": "1 viewers known", "tone": "neutral"} in p1["badges"]
+    assert {"title": "Text", "text": "<img src=x onerror=alert(1)>"}.items() <= next(
+        s for s in p1["sections"] if s["title"] == "Text"
+    ).items()
+    assert "0 likes" in [b["text"] for b in p2["badges"]]
     assert any("annotate_broken: failed" in e for e in p1["errors"])
     assert any("annotate_slow: overran" in e for e in p1["errors"])
     assert unknown == {
@@ -128,9 +131,10 @@ def test_refresh_fills_plugin_tables_after_new_data(make_server) -> None:
     overlays = server.request(
         "POST", "/api/v1/overlays", json={"platform": "example", "post_ids": ["a"]}
     ).json()["overlays"]
-    assert overlays[0]["badges"][0]["text"] == "author total 7 likes"
+    assert "author total 7 likes" in [b["text"] for b in overlays[0]["badges"]]
     status = server.request("GET", "/api/v1/status").json()
-    assert status["refresh"]["plugins"] == ["refresh_plugin"]
+    assert "refresh_plugin" in status["refresh"]["plugins"]
+    assert "greedy_plugin" not in status["refresh"]["plugins"]
 
 
 def test_refresh_runs_by_itself_after_captures(make_server) -> None:

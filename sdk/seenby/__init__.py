@@ -16,7 +16,7 @@ from __future__ import annotations
 import pluggy
 
 from seenby.context import Context, RefreshContext, TableSpec
-from seenby.overlay import Annotation, Badge, Overlay, ReplyDraft, Section
+from seenby.overlay import Annotation, Badge, Overlay, ReplyDraft, ReplySuggestion, Section
 from seenby.platform import (
     ActionRule,
     ApiRule,
@@ -63,6 +63,7 @@ __all__ = [
     "PostMetrics",
     "RefreshContext",
     "ReplyDraft",
+    "ReplySuggestion",
     "Section",
     "TableSpec",
     "UnrecognizedPayload",

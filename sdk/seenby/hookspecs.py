@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from seenby.context import Context, RefreshContext, TableSpec
-    from seenby.overlay import Annotation
+    from seenby.overlay import Annotation, ReplySuggestion
     from seenby.platform import Platform
     from seenby.types import Capture, ParseResult
 
@@ -80,6 +80,18 @@ def seenby_annotate(ctx: Context, posts: pl.DataFrame) -> list[Annotation] | Non
     sections keyed by ``post_id``). Keep it to joins and arithmetic: it runs
     within a time budget, and a plugin that raises or overruns is skipped for
     that request while the others' overlays still arrive.
+    """
+
+
+@hookspec
+def seenby_suggest_replies(ctx: Context, posts: pl.DataFrame) -> list[ReplySuggestion] | None:
+    """Rank the posts in view as reply opportunities and draft replies for them.
+
+    Called per overlay request, like ``seenby_annotate`` and with the same time
+    budget and isolation, with the same frame of ``posts_latest`` rows. Return
+    :class:`seenby.ReplySuggestion` objects (a score, the reasons, and drafts each
+    with its own reason). The server merges every plugin's suggestions per post,
+    keeps the best 3 posts of the request and shows their drafts.
     """
 
 

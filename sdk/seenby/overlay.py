@@ -25,6 +25,21 @@ class ReplyDraft(msgspec.Struct, kw_only=True):
     reason: str
 
 
+class ReplySuggestion(msgspec.Struct, kw_only=True):
+    """A reply opportunity among the posts in view, from ``seenby_suggest_replies``.
+
+    The server keeps the best-scored opportunities of each request (the top 3)
+    and shows their drafts in a ``suggestions`` section of the post's panel.
+    """
+
+    post_id: str
+    score: float
+    """Higher is a better opportunity; comparable between plugins only roughly (0-1 is usual)."""
+    reasons: list[str] = msgspec.field(default_factory=list)
+    """Why this post is worth answering (shown with the drafts)."""
+    drafts: list[ReplyDraft] = msgspec.field(default_factory=list)
+
+
 class Section(msgspec.Struct, kw_only=True):
     """One block of the panel opened from the badge."""
 

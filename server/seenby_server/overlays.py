@@ -14,11 +14,68 @@ from typing import Any, cast
 
 import polars as pl
 
-from seenby import Annotation, Overlay
+from seenby import Annotation, Badge, Overlay, ReplyDraft, ReplySuggestion, Section
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.store import Store
 
 MAX_POSTS_PER_REQUEST = 500
+TOP_REPLY_OPPORTUNITIES = 3
+"""Reply opportunities kept per overlay request (the best-scored posts in view)."""
+MAX_DRAFTS = 3
+
+
+def suggestion_annotations(suggestions: list[ReplySuggestion]) -> list[Annotation]:
+    """Every plugin's reply suggestions merged per post; the best posts get a badge and drafts.
+
+    Per post the best score counts; reasons and drafts of every plugin are kept in
+    plugin order (an optional generator's drafts before the default ones), without
+    repeats, up to three drafts.
+    """
+    merged: dict[str, ReplySuggestion] = {}
+    for item in suggestions:
+        have = merged.get(item.post_id)
+        if have is None:
+            merged[item.post_id] = ReplySuggestion(
+                post_id=item.post_id,
+                score=item.score,
+                reasons=list(item.reasons),
+                drafts=list(item.drafts),
+            )
+            continue
+        have.score = max(have.score, item.score)
+        have.reasons += [r for r in item.reasons if r not in have.reasons]
+        texts = {d.text for d in have.drafts}
+        have.drafts += [d for d in item.drafts if d.text not in texts]
+    ranked = sorted(merged.values(), key=lambda s: -s.score)
+    best = [s for s in ranked if s.drafts][:TOP_REPLY_OPPORTUNITIES]
+    annotations = []
+    for rank, item in enumerate(best, start=1):
+        why = "; ".join(item.reasons) or "no reason given"
+        annotations.append(
+            Annotation(
+                post_id=item.post_id,
+                badges=[
+                    Badge(
+                        text="reply idea",
+                        title=f"Reply opportunity #{rank} of the posts in view "
+                        f"(score {item.score:.2f}): {why}",
+                        tone="info",
+                    )
+                ],
+                sections=[
+                    Section(
+                        title="Reply ideas",
+                        kind="suggestions",
+                        text=f"Why this post: {why}.",
+                        suggestions=[
+                            ReplyDraft(text=d.text, reason=d.reason)
+                            for d in item.drafts[:MAX_DRAFTS]
+                        ],
+                    )
+                ],
+            )
+        )
+    return annotations
 
 
 class ReadContext:
@@ -77,34 +134,51 @@ class OverlayBuilder:
 
     def _annotate(self, posts: pl.DataFrame, overlays: dict[str, list[Overlay]]) -> None:
         ctx = ReadContext(self._store, datetime.now(UTC))
-        impls = self._plugins.manager.hook.seenby_annotate.get_hookimpls()
+        hooks = self._plugins.manager.hook
         # pluggy lists implementations last-registered first; show in registration order.
-        impls = list(reversed(impls))
-        futures = [
-            (impl, self._pool.submit(impl.function, *self._args(impl.argnames, ctx, posts)))
-            for impl in impls
+        calls = [
+            (hook_name, impl)
+            for hook_name in ("seenby_annotate", "seenby_suggest_replies")
+            for impl in reversed(getattr(hooks, hook_name).get_hookimpls())
         ]
-        wait([f for _, f in futures], timeout=self._budget_s)
-        for impl, future in futures:
+        # Both hooks run side by side under one deadline: the request's budget.
+        futures = [
+            (
+                hook_name,
+                impl,
+                self._pool.submit(impl.function, *self._args(impl.argnames, ctx, posts)),
+            )
+            for hook_name, impl in calls
+        ]
+        wait([f for *_, f in futures], timeout=self._budget_s)
+        suggestions: list[ReplySuggestion] = []
+        for hook_name, impl, future in futures:
             name = impl.plugin_name
             if not future.done():
                 future.cancel()
                 error = f"overran its time budget of {self._budget_s * 1000:.0f} ms"
-                self._plugins.record_failure(name, "seenby_annotate", error)
+                self._plugins.record_failure(name, hook_name, error)
                 self._note_error(overlays, f"{name}: {error}")
                 continue
             exc = future.exception()
             if exc is not None:
-                self._plugins.record_failure(name, "seenby_annotate", describe(exc))
+                self._plugins.record_failure(name, hook_name, describe(exc))
                 self._note_error(overlays, f"{name}: failed")
                 continue
-            annotations = cast("list[Any]", future.result() or [])
-            for annotation in annotations:
+            results = cast("list[Any]", future.result() or [])
+            if hook_name == "seenby_suggest_replies":
+                suggestions += [r for r in results if isinstance(r, ReplySuggestion)]
+                continue
+            for annotation in results:
                 if not isinstance(annotation, Annotation):
                     continue
                 for overlay in overlays.get(annotation.post_id, []):
                     overlay.badges.extend(annotation.badges)
                     overlay.sections.extend(annotation.sections)
+        for annotation in suggestion_annotations(suggestions):
+            for overlay in overlays.get(annotation.post_id, []):
+                overlay.badges.extend(annotation.badges)
+                overlay.sections.extend(annotation.sections)
 
     @staticmethod
     def _args(argnames: tuple[str, ...], ctx: ReadContext, posts: pl.DataFrame) -> list[Any]:

@@ -141,7 +141,8 @@ class Store:
     def frame(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         """A query's result as a polars frame, through Arrow."""
         cur = self._reader_cursor()
-        table = cur.execute(sql, params or []).to_arrow_table()
+        # A relation (not an executed DB-API result) hands Arrow over without a copy.
+        table = cur.sql(sql, params=params or None).to_arrow_table()
         result = pl.from_arrow(table)
         assert isinstance(result, pl.DataFrame)
         return result

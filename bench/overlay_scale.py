@@ -1,0 +1,181 @@
+"""Overlay latency and background refresh at 10k / 100k / 1M posts, with every real plugin.
+
+Builds a synthetic database (``bench/synthetic.py``: heavy-tailed followers, 1–5
+metric snapshots per post, views on X) through the server's Store (its migrations),
+then:
+
+- times ``OverlayBuilder.build`` for 20 random posts of one platform, as one
+  ``POST /api/v1/overlays`` does (p50/p99 over ``--requests``); target p99 ≤ 25 ms at 1M;
+- runs the first (full) background refresh in a child process and reports its
+  duration and peak RSS (``ru_maxrss``); target ≤ 10 s and ≤ 1 GiB at 1M.
+
+    .venv/bin/python bench/overlay_scale.py                 # 10k and 100k
+    .venv/bin/python bench/overlay_scale.py --sizes 1000000 # the 1M run (minutes)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from seenby_server.overlays import OverlayBuilder, ReadContext
+from seenby_server.plugins import load_plugins
+from seenby_server.refresh import PluginTables
+from seenby_server.store import Store
+from synthetic import generate, load
+
+
+def build_database(path: Path, posts: int) -> float:
+    started = time.perf_counter()
+    frames = generate(posts)
+    store = Store(path)
+    store.apply_table_specs([spec for _, spec in load_plugins().table_specs()])
+    store.write_sync(lambda cur: load(cur, frames))
+    store.close()
+    return time.perf_counter() - started
+
+
+def refresh_child(path: Path) -> None:
+    """In a fresh process: one full refresh, each plugin timed; prints JSON."""
+    from datetime import UTC, datetime
+
+    host = load_plugins()
+    specs = host.table_specs()
+    store = Store(path)
+    store.apply_table_specs([spec for _, spec in specs])
+    owned: dict[str, set[str]] = {}
+    for owner, spec in specs:
+        owned.setdefault(owner, set()).add(spec.name)
+    timings: dict[str, float] = {}
+    failures: list[str] = []
+    started = time.perf_counter()
+    for impl in host.manager.hook.seenby_refresh.get_hookimpls():
+        ctx = PluginTables(
+            store, impl.plugin_name, owned.get(impl.plugin_name, set()), datetime.now(UTC), None
+        )
+        clock = time.perf_counter()
+        try:
+            impl.function(*[ctx for _ in impl.argnames])
+        except Exception as exc:
+            failures.append(f"{impl.plugin_name}: {exc}"[:200])
+        timings[impl.plugin_name] = round(time.perf_counter() - clock, 2)
+    total = time.perf_counter() - started
+    store.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB → MiB on Linux
+    print(
+        json.dumps({"total_s": total, "peak_mib": peak, "plugins": timings, "failures": failures})
+    )
+
+
+def time_overlays(
+    path: Path, requests: int, seed: int = 3
+) -> tuple[float, float, list[str], dict[str, str]]:
+    host = load_plugins()
+    store = Store(path)
+    store.apply_table_specs([spec for _, spec in host.table_specs()])
+    builder = OverlayBuilder(store, host, budget_ms=250)
+    ids = store.frame("SELECT platform, post_id FROM posts USING SAMPLE 20000 ROWS")
+    by_platform: dict[str, list[str]] = {}
+    for platform, post_id in ids.iter_rows():
+        by_platform.setdefault(platform, []).append(post_id)
+    rng = random.Random(seed)
+    platforms = sorted(by_platform)
+    for _ in range(5):  # warm-up
+        builder.build("x", rng.sample(by_platform["x"], 20))
+    times = []
+    errors: set[str] = set()
+    for k in range(requests):
+        platform = platforms[k % len(platforms)]
+        pool = by_platform[platform]
+        batch = rng.sample(pool, min(20, len(pool)))
+        clock = time.perf_counter()
+        overlays = builder.build(platform, batch)
+        times.append((time.perf_counter() - clock) * 1000)
+        errors.update(e for o in overlays for e in o.errors)
+    builder.close()
+    per_plugin = plugin_times(store, host, by_platform, rng, requests)
+    store.close()
+    return *percentiles(times), sorted(errors), per_plugin
+
+
+def percentiles(times: list[float]) -> tuple[float, float]:
+    times = sorted(times)
+    return statistics.median(times), times[min(len(times) - 1, int(len(times) * 0.99))]
+
+
+def plugin_times(
+    store: Store, host: Any, by_platform: dict[str, list[str]], rng: random.Random, requests: int
+) -> dict[str, str]:
+    """Each plugin's annotate alone (p50/p99 ms), and the posts_latest lookup itself."""
+    from datetime import UTC, datetime
+
+    ctx = ReadContext(store, datetime.now(UTC))
+    impls = host.manager.hook.seenby_annotate.get_hookimpls()
+    samples: dict[str, list[float]] = {"posts_latest lookup": []}
+    platforms = sorted(by_platform)
+    for k in range(requests):
+        platform = platforms[k % len(platforms)]
+        batch = rng.sample(by_platform[platform], min(20, len(by_platform[platform])))
+        clock = time.perf_counter()
+        posts = store.frame(
+            "SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?", [platform, batch]
+        )
+        samples["posts_latest lookup"].append((time.perf_counter() - clock) * 1000)
+        for impl in impls:
+            args = {"ctx": ctx, "posts": posts}
+            clock = time.perf_counter()
+            impl.function(*[args[name] for name in impl.argnames])
+            samples.setdefault(impl.plugin_name, []).append((time.perf_counter() - clock) * 1000)
+    return {name: "{:.1f}/{:.1f}".format(*percentiles(values)) for name, values in samples.items()}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--refresh-child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.refresh_child:
+        refresh_child(args.refresh_child)
+        return
+    for size in args.sizes:
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "seenby.duckdb"
+            built = build_database(path, size)
+            child = subprocess.run(
+                [sys.executable, __file__, "--refresh-child", str(path)],
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            refresh = json.loads(child.stdout.strip().splitlines()[-1])
+            p50, p99, errors, per_plugin = time_overlays(path, args.requests)
+            print(
+                f"{size:>9,} posts (built in {built:.1f} s): overlays for 20 posts "
+                f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; full refresh {refresh['total_s']:.1f} s, "
+                f"peak RSS {refresh['peak_mib']:.0f} MiB"
+            )
+            print(f"           refresh per plugin (s): {refresh['plugins']}")
+            print(f"           annotate alone, p50/p99 ms: {per_plugin}")
+            for failure in refresh["failures"]:
+                print(f"           refresh failure: {failure}")
+            for error in errors:
+                print(f"           overlay error: {error}")
+            if size >= 1_000_000:
+                ok = p99 <= 25 and refresh["total_s"] <= 10 and refresh["peak_mib"] <= 1024
+                verdict = "met" if ok else "MISSED"
+                print(f"           targets (p99 ≤ 25 ms, ≤ 10 s, ≤ 1 GiB): {verdict}")
+
+
+if __name__ == "__main__":
+    main()

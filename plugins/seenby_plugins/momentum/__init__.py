@@ -1,0 +1,129 @@
+"""Feedback momentum: how fast a post's views and feedback grow, where its audience is
+heading, and whether feedback is snowballing its reach.
+
+The research finds a post's audience grows as feedback arrives (Bernstein et al.,
+CHI 2013: posts with feedback reach more friends than posts without). Fitting runs in
+``seenby_refresh`` (only posts with new snapshots after the first run);
+``seenby_annotate`` looks rows up by key.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import polars as pl
+
+import seenby
+from seenby_plugins.momentum import fit
+
+TABLE = "momentum_posts"
+
+
+@seenby.hookimpl
+def seenby_tables() -> list[seenby.TableSpec]:
+    return [
+        seenby.TableSpec(
+            name=TABLE,
+            migrations=[
+                f"""CREATE TABLE {TABLE} (
+                    platform VARCHAR NOT NULL,
+                    post_id VARCHAR NOT NULL,
+                    series VARCHAR,
+                    n_points BIGINT,
+                    age_h DOUBLE,
+                    value_last DOUBLE,
+                    views_per_h DOUBLE,
+                    feedback_per_h DOUBLE,
+                    rate_prev DOUBLE,
+                    forecast DOUBLE,
+                    tau_h DOUBLE,
+                    method VARCHAR,
+                    snowballing BOOLEAN,
+                    spark DOUBLE[],
+                    updated_at TIMESTAMPTZ,
+                    PRIMARY KEY (platform, post_id)
+                )"""
+            ],
+        )
+    ]
+
+
+@seenby.hookimpl
+def seenby_refresh(ctx: seenby.RefreshContext) -> None:
+    since = ctx.last_refresh_at
+    sql, params = fit.query(since)
+    rows = fit.derive(ctx.query(sql, params)).with_columns(updated_at=pl.lit(ctx.now))
+    if since is None:
+        ctx.replace_table(TABLE, rows)
+    else:
+        ctx.upsert(TABLE, rows, ["platform", "post_id"])
+
+
+def _num(value: float) -> str:
+    if value >= 100:
+        return f"{float(f'{value:.2g}'):,.0f}"
+    return f"{value:.1f}".rstrip("0").rstrip(".") if value < 10 else f"{value:.0f}"
+
+
+def describe(row: dict[str, Any]) -> tuple[str, list[seenby.Badge]]:
+    series = str(row["series"])
+    age = float(row["age_h"])
+    parts = [
+        f"{series.capitalize()} over time: {row['n_points']} snapshots, the latest "
+        f"{_num(age)} h after posting."
+    ]
+    rates = []
+    if row["views_per_h"] is not None:
+        rates.append(f"+{_num(max(float(row['views_per_h']), 0))} views/h")
+    if row["feedback_per_h"] is not None:
+        rates.append(f"+{_num(max(float(row['feedback_per_h']), 0))} feedback/h")
+    if rates:
+        parts.append("Lately " + " and ".join(rates) + ".")
+    forecast = float(row["forecast"])
+    reached = float(row["value_last"]) / forecast if forecast else 1.0
+    tau = float(row["tau_h"])
+    if row["method"] == "fit":
+        how = f"a saturating curve fitted to the snapshots (time constant ≈ {_num(tau)} h)"
+    else:
+        how = (
+            f"an assumed half-life of {_num(tau * 0.6931)} h for this site "
+            "(too few snapshots to fit a curve)"
+        )
+    if row["method"] == "growing":
+        parts.append(f"No slowdown yet: too early to forecast the final {series}.")
+    else:
+        parts.append(
+            f"Forecast final {series}: ≈ {_num(forecast)} ({reached:.0%} reached so far), "
+            f"from {how}."
+        )
+    badges = []
+    if row["snowballing"]:
+        prev = max(float(row["rate_prev"]), 0)
+        now = float(row["views_per_h"] if series == "views" else row["feedback_per_h"])
+        why = (
+            f"{series.capitalize()} grew faster in the latest interval (+{_num(now)}/h) than in "
+            f"the one before (+{_num(prev)}/h) while feedback kept accelerating: audience grows "
+            "as feedback arrives (Bernstein et al., CHI 2013)."
+        )
+        badges.append(seenby.Badge(text="▲ snowballing", title=why, tone="good"))
+        parts.append(why)
+    return " ".join(parts), badges
+
+
+@seenby.hookimpl
+def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Annotation]:
+    # A join against the unnested ids is ~3× faster than `post_id IN ?` at 1M rows.
+    rows = ctx.query(
+        f"SELECT m.* FROM unnest(?::VARCHAR[]) AS ids(post_id) "
+        f"JOIN {TABLE} m ON m.platform = ? AND m.post_id = ids.post_id",
+        [posts["post_id"].to_list(), posts["platform"][0]],
+    )
+    annotations = []
+    for row in rows.to_dicts():
+        text, badges = describe(row)
+        title = "Views over time" if row["series"] == "views" else "Feedback over time"
+        section = seenby.Section(title=title, kind="sparkline", values=row["spark"], text=text)
+        annotations.append(
+            seenby.Annotation(post_id=row["post_id"], badges=badges, sections=[section])
+        )
+    return annotations
