@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test install test-deps extension lint typecheck pytest extension-test bench clean
+.PHONY: run test install test-deps extension lint typecheck pytest extension-test bench screenshots clean
 
 run: install extension
 	@$(BIN)/python scripts/welcome.py
@@ -43,6 +43,9 @@ extension-test:
 	@if [ -f extension/package.json ]; then cd extension && npm test; fi
 
 test: test-deps extension lint typecheck pytest extension-test
+
+screenshots: install extension
+	SEENBY_E2E_PLUGINS= SEENBY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_screenshots.py
 
 bench: install
 	@for b in bench/*.py; do [ -e "$$b" ] && $(BIN)/python "$$b"; done; true

@@ -58,7 +58,7 @@ def test_capture_response_overlays_include_plugin_items(make_server) -> None:
     server: Server = make_server(plugins="example_plugin,annotate_likes")
     body = {"posts": [{"id": "p1", "author": "u1", "likes": 3}]}
     overlays = server.post_captures(capture(body=body)).json()["overlays"]
-    assert overlays[0]["badges"][0]["text"] == "3 likes"
+    assert "3 likes" in [b["text"] for b in overlays[0]["badges"]]
 
 
 def test_rules_serve_every_platform_declaration(server: Server) -> None:
@@ -108,8 +108,8 @@ def test_overlays_answer_for_an_alias_with_the_id_asked(make_server) -> None:
         ("at://did:x/p/1", True),
         ("nope", False),
     ]
-    assert overlays[0]["badges"][0]["text"] == "9 likes"
-    assert overlays[1]["badges"][0]["text"] == "9 likes"
+    assert "9 likes" in [b["text"] for b in overlays[0]["badges"]]
+    assert "9 likes" in [b["text"] for b in overlays[1]["badges"]]
     assert server.sql("SELECT alias, post_id FROM post_aliases") == [
         ["ana/post/1", "at://did:x/p/1"]
     ]

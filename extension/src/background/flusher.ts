@@ -43,8 +43,12 @@ export interface FlushDeps {
   limits?: BatchLimits;
 }
 
-/** Delay before sending new captures: gathers a burst into one request. */
-export const CAPTURE_DELAY_MS = 100;
+/**
+ * Delay before sending new captures: gathers a burst into one request. Short: the
+ * overlays of the posts a page just loaded come back in the answer (content scripts
+ * already send a burst as one message).
+ */
+export const CAPTURE_DELAY_MS = 20;
 /** Impressions are many and less urgent: they wait for more company. */
 export const IMPRESSION_DELAY_MS = 2_000;
 
@@ -163,11 +167,13 @@ export class Flusher {
       }
     }
     const settled = batch.map((record) => record.capture.id).filter((id) => !rejectedIds.has(id));
+    // Overlays first: the pages are waiting for them, and they do not depend on the queue.
+    if (answer.overlays.length > 0) {
+      const tabs = new Set(batch.map((record) => record.tabId).filter((tabId) => tabId >= 0));
+      // Every tab of the batch gets the batch's overlays; a content script ignores posts it
+      // does not show, and splitting by post would need parsing the captures here.
+      for (const tabId of tabs) this.deps.deliverOverlays(tabId, answer.overlays);
+    }
     await this.deps.queue.ack(settled, rejections);
-    if (answer.overlays.length === 0) return;
-    const tabs = new Set(batch.map((record) => record.tabId).filter((tabId) => tabId >= 0));
-    // Every tab of the batch gets the batch's overlays; a content script ignores posts it
-    // does not show, and splitting by post would need parsing the captures here.
-    for (const tabId of tabs) this.deps.deliverOverlays(tabId, answer.overlays);
   }
 }

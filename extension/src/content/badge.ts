@@ -4,6 +4,7 @@
 import type { Overlay } from "../shared/types";
 import { OVERLAY_CSS } from "./styles";
 import { renderPanel } from "./panel";
+import { PanelLayer } from "./panel-layer";
 import type { Theme } from "./theme";
 
 export const BADGE_TAG = "seenby-badge";
@@ -63,15 +64,34 @@ function lookOf(state: BadgeState): BadgeLook {
   };
 }
 
+/** The badge button as every badge starts: cloned, which is cheaper than building each. */
+let buttonTemplate: HTMLButtonElement | null = null;
+
+function newButton(): HTMLButtonElement {
+  if (buttonTemplate === null) {
+    buttonTemplate = document.createElement("button");
+    buttonTemplate.type = "button";
+    buttonTemplate.className = "badge";
+    buttonTemplate.setAttribute("aria-expanded", "false");
+    buttonTemplate.setAttribute("aria-haspopup", "dialog");
+    buttonTemplate.append(document.createTextNode(""));
+  }
+  return buttonTemplate.cloneNode(true) as HTMLButtonElement;
+}
+
+function setAttributeIfChanged(element: Element, name: string, value: string | null): void {
+  if (element.getAttribute(name) === value) return;
+  if (value === null) element.removeAttribute(name);
+  else element.setAttribute(name, value);
+}
+
 export class BadgeView {
   readonly host: HTMLElement;
   private readonly root: ShadowRoot;
   private readonly button: HTMLButtonElement;
-  private panel: HTMLElement | null = null;
+  private readonly text: Text;
+  private panel: PanelLayer | null = null;
   private state: BadgeState = { kind: "loading" };
-  private readonly closeOnOutsidePointer = (event: Event): void => {
-    if (!event.composedPath().includes(this.host)) this.close(false);
-  };
 
   constructor(
     postId: string,
@@ -82,27 +102,29 @@ export class BadgeView {
     this.host.setAttribute("data-seenby-post-id", postId);
     this.host.setAttribute("data-theme", theme);
     this.root = this.host.attachShadow({ mode: "open" });
-    this.button = document.createElement("button");
-    this.button.type = "button";
-    this.button.className = "badge";
-    this.button.setAttribute("aria-expanded", "false");
-    this.button.setAttribute("aria-haspopup", "dialog");
-    this.button.addEventListener("click", () => this.toggle());
-    this.button.addEventListener("keydown", (event) => this.onButtonKey(event));
-    // Space activates a button on keyup; we toggled on keydown already.
-    this.button.addEventListener("keyup", (event) => event.key === " " && event.preventDefault());
-    this.root.addEventListener("keydown", (event) => {
-      if ((event as KeyboardEvent).key === "Escape" && this.isOpen()) this.close(true);
-    });
-    for (const type of CONTAINED_EVENTS) {
-      this.root.addEventListener(type, (event) => {
-        event.stopPropagation();
-        if (type === "click") event.preventDefault(); // the badge may sit inside a link
-      });
-    }
+    this.button = newButton();
+    this.text = this.button.firstChild as Text;
+    // One listener object for every contained event: our events stay ours, and the
+    // button's own behaviour needs no listeners of its own.
+    for (const type of CONTAINED_EVENTS) this.root.addEventListener(type, this);
     adoptStyles(this.root);
     this.root.append(this.button);
     this.render();
+  }
+
+  /** Every event in CONTAINED_EVENTS that happens inside the badge. */
+  handleEvent(event: Event): void {
+    event.stopPropagation();
+    const onButton = event.target === this.button;
+    if (event.type === "click") {
+      // The badge sits after a site's links, but a post that is a link as a whole still holds it.
+      event.preventDefault();
+      if (onButton) this.toggle();
+    } else if (onButton && event.type === "keydown") {
+      this.onButtonKey(event as KeyboardEvent);
+    } else if (onButton && event.type === "keyup" && (event as KeyboardEvent).key === " ") {
+      event.preventDefault(); // Space activates a button on keyup; we toggled on keydown already
+    }
   }
 
   get postId(): string {
@@ -119,15 +141,19 @@ export class BadgeView {
     this.render();
   }
 
+  /** Writes only what changed: most updates repeat what the badge shows. */
   private render(): void {
     const look = lookOf(this.state);
-    this.button.textContent = look.text;
-    this.button.setAttribute("data-tone", look.tone);
-    this.button.setAttribute("aria-label", look.label);
-    this.button.title = look.label;
-    if (look.busy) this.button.setAttribute("aria-busy", "true");
-    else this.button.removeAttribute("aria-busy");
-    if (this.panel && this.isOpen()) renderPanel(this.panel, this.state, this.replyBoxSelector, () => this.close(true));
+    if (this.text.data !== look.text) this.text.data = look.text;
+    setAttributeIfChanged(this.button, "data-tone", look.tone);
+    setAttributeIfChanged(this.button, "aria-label", look.label);
+    setAttributeIfChanged(this.button, "title", look.label);
+    setAttributeIfChanged(this.button, "aria-busy", look.busy ? "true" : null);
+    if (this.panel?.isOpen()) this.fillPanel(this.panel.element);
+  }
+
+  private fillPanel(panel: HTMLElement): void {
+    renderPanel(panel, this.state, this.replyBoxSelector, () => this.close());
   }
 
   private onButtonKey(event: KeyboardEvent): void {
@@ -137,37 +163,26 @@ export class BadgeView {
   }
 
   isOpen(): boolean {
-    return this.panel !== null && !this.panel.hidden;
+    return this.panel?.isOpen() ?? false;
   }
 
   toggle(): void {
-    if (this.isOpen()) this.close(true);
+    if (this.isOpen()) this.close();
     else this.open();
   }
 
   private open(): void {
-    if (this.panel === null) {
-      this.panel = document.createElement("div");
-      this.panel.className = "panel";
-      this.panel.id = "panel";
-      this.panel.tabIndex = -1;
-      this.panel.setAttribute("role", "dialog");
-      this.panel.setAttribute("aria-label", "Seenby");
-      this.button.setAttribute("aria-controls", "panel");
-      this.root.append(this.panel);
-    }
-    this.panel.hidden = false;
-    renderPanel(this.panel, this.state, this.replyBoxSelector, () => this.close(true));
+    this.panel ??= new PanelLayer(this.root, this.button, (returnFocus) => this.close(returnFocus));
+    this.fillPanel(this.panel.element);
     this.button.setAttribute("aria-expanded", "true");
-    document.addEventListener("pointerdown", this.closeOnOutsidePointer, true);
-    (this.panel.querySelector("button") ?? this.panel).focus();
+    this.panel.show();
   }
 
-  private close(returnFocus: boolean): void {
-    if (this.panel === null) return;
-    this.panel.hidden = true;
+  /** `returnFocus`: false when the user clicked elsewhere (the focus goes where they clicked). */
+  private close(returnFocus = true): void {
+    if (!this.panel?.isOpen()) return;
+    this.panel.hide();
     this.button.setAttribute("aria-expanded", "false");
-    document.removeEventListener("pointerdown", this.closeOnOutsidePointer, true);
-    if (returnFocus) this.button.focus();
+    if (returnFocus) this.button.focus({ preventScroll: true });
   }
 }

@@ -55,6 +55,6 @@ function applyRules(rules: Rules): void {
 
 listenToBackground({
   rules: applyRules,
-  overlays: (overlays) => page?.acceptOverlays(overlays),
+  overlays: (overlays) => page?.acceptPushed(overlays),
 });
 loadRules(applyRules, () => rulesKnown);

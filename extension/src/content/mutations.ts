@@ -1,38 +1,63 @@
 // One MutationObserver for the whole content script. Features subscribe and are
-// called at most once per short interval, after the site's own DOM work.
+// called at most once per frame, after the site's own DOM work, with the elements
+// the site added meanwhile (so they look at those, not the whole page).
 
 import { BADGE_TAG } from "./badge";
 
-export type MutationListener = () => void;
+/** `added`: the elements added since the last call; null when there were too many to list. */
+export type MutationListener = (added: readonly Element[] | null) => void;
 
 const THROTTLE_MS = 50;
+/** Beyond this many added elements one whole-page scan is cheaper than one scan each. */
+const MAX_LISTED = 300;
 
-/** True when a mutation batch only added or removed our own badges (nothing to rescan). */
-function onlyOurBadges(records: MutationRecord[]): boolean {
-  return records.every((record) =>
-    [...record.addedNodes, ...record.removedNodes].every((node) => node.nodeName.toLowerCase() === BADGE_TAG),
-  );
+function isOurBadge(node: Node): boolean {
+  return node.nodeName.toLowerCase() === BADGE_TAG;
 }
 
 export class MutationHub {
   private readonly listeners: MutationListener[] = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private frame: number | null = null;
   private observer: MutationObserver | null = null;
+  private added: Element[] | null = [];
 
   subscribe(listener: MutationListener): void {
     this.listeners.push(listener);
     if (this.observer === null) {
-      this.observer = new MutationObserver((records) => {
-        if (!onlyOurBadges(records)) this.schedule();
-      });
+      this.observer = new MutationObserver((records) => this.collect(records));
       this.observer.observe(document, { childList: true, subtree: true });
     }
   }
 
+  private collect(records: MutationRecord[]): void {
+    let changed = false;
+    for (const record of records) {
+      for (const node of record.addedNodes) {
+        if (isOurBadge(node)) continue;
+        changed = true;
+        if (node.nodeType !== Node.ELEMENT_NODE || this.added === null) continue;
+        this.added.push(node as Element);
+        if (this.added.length > MAX_LISTED) this.added = null;
+      }
+      // Removals matter too: the site may have dropped one of our badges along with other nodes.
+      if (!changed) changed = [...record.removedNodes].some((node) => !isOurBadge(node));
+    }
+    if (changed) this.schedule();
+  }
+
+  /** At the next frame (new posts get their badges before they are painted), at the latest after THROTTLE_MS (hidden tabs get no frames). */
   private schedule(): void {
-    this.timer ??= setTimeout(() => {
-      this.timer = null;
-      for (const listener of this.listeners) listener();
-    }, THROTTLE_MS);
+    if (this.timer !== null) return;
+    const run = (): void => {
+      if (this.timer !== null) clearTimeout(this.timer);
+      if (this.frame !== null) cancelAnimationFrame(this.frame);
+      this.timer = this.frame = null;
+      const added = this.added;
+      this.added = [];
+      for (const listener of this.listeners) listener(added);
+    };
+    this.timer = setTimeout(run, THROTTLE_MS);
+    this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(run) : null;
   }
 }

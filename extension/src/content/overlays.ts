@@ -1,24 +1,50 @@
 // Overlays by post id: a cache (so re-rendered posts get their badge back at
 // once), batched requests for the ids we lack, and pushes from the background.
+//
+// "No data yet" (known: false) is never final. The page often asks before its own
+// capture of the post reached the server, and the overlays pushed after that capture
+// was ingested are keyed by the parser's canonical id, which need not be the id the
+// page shows (Bluesky: `<handle>/post/<rkey>` in the page, an at:// URI on the
+// server, resolved only when asked with the alias). So an unknown post shown on the
+// page is asked for again: after every push (its capture may be in), once after a
+// short delay (another tab may have captured it), and when it is shown again later.
 
 import type { Overlay } from "../shared/types";
 
-const REQUEST_DELAY_MS = 30;
+const REQUEST_DELAY_MS = 10;
 const MAX_IDS_PER_REQUEST = 500; // the server's limit
 const MAX_CACHED = 5000;
+/** The one delayed retry of a post that came back unknown. */
+export const UNKNOWN_RETRY_MS = 1_500;
+/** An unknown answer older than this is asked again when its post is shown again. */
+export const UNKNOWN_FRESH_MS = 30_000;
+/** How long captures sent from this page may take to reach the server and be answered. */
+const INGEST_WAIT_MS = 3_000;
 
 export type OverlayFetcher = (postIds: string[]) => Promise<Overlay[] | null>;
 
 export interface OverlayListener {
   arrived(overlays: Overlay[]): void;
   failed(postIds: string[]): void;
+  /** Whether the page still shows a badge for `postId` (only those are asked again). */
+  shown(postId: string): boolean;
 }
 
 export class OverlayStore {
   private readonly cache = new Map<string, Overlay>();
-  private readonly inFlight = new Set<string>();
+  /** Ids on their way, with the number of pushes seen when they were asked for. */
+  private readonly inFlight = new Map<string, number>();
+  /** Ids last answered unknown (cached, or held back), with when (performance.now()). */
+  private readonly unknown = new Map<string, number>();
+  /** Unknown ids that had their delayed retry (or have it planned). */
+  private readonly retriedLater = new Set<string>();
   private queued = new Set<string>();
   private timer: ReturnType<typeof setTimeout> | null = null;
+  private retryIds = new Set<string>();
+  private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  private pushes = 0;
+  private pushedAt = -Infinity;
+  private capturesSentAt = -Infinity;
 
   constructor(
     private readonly platform: string,
@@ -30,26 +56,92 @@ export class OverlayStore {
     return this.cache.get(postId);
   }
 
-  /** Asks for the overlay of `postId` in the next batch unless it is cached or on its way. */
+  /** Asks for the overlay of `postId` in the next batch unless it is known, fresh or on its way. */
   want(postId: string): void {
-    if (this.cache.has(postId) || this.inFlight.has(postId)) return;
-    this.queued.add(postId);
-    this.timer ??= setTimeout(() => this.request(), REQUEST_DELAY_MS);
+    if (this.inFlight.has(postId)) return;
+    const unknownSince = this.unknown.get(postId);
+    if (unknownSince !== undefined ? performance.now() - unknownSince < UNKNOWN_FRESH_MS : this.cache.has(postId)) return;
+    this.enqueue(postId);
   }
 
-  /** Overlays from a request or pushed by the background; other platforms' are ignored. */
-  accept(overlays: Overlay[]): void {
-    const mine = overlays.filter((overlay) => overlay.platform === this.platform);
-    for (const overlay of mine) {
-      this.cache.delete(overlay.post_id); // re-insert: the newest stay when we trim
-      this.cache.set(overlay.post_id, overlay);
-      this.inFlight.delete(overlay.post_id);
+  /**
+   * Overlays the background pushed: captures from this tab were ingested. Posts shown
+   * as unknown may be known now, under the id the page shows: ask for them again.
+   */
+  acceptPushed(overlays: Overlay[]): void {
+    this.pushes++;
+    this.pushedAt = performance.now();
+    this.store(overlays);
+    for (const postId of this.unknown.keys()) {
+      if (!this.inFlight.has(postId) && this.listener.shown(postId)) this.enqueue(postId);
+    }
+  }
+
+  /** This page sent captures (not impressions): until a push says they were ingested, "unknown" may be early. */
+  capturesSent(): void {
+    this.capturesSentAt = performance.now();
+  }
+
+  private awaitingIngest(): boolean {
+    return this.capturesSentAt > this.pushedAt && performance.now() - this.capturesSentAt < INGEST_WAIT_MS;
+  }
+
+  private store(overlays: Overlay[]): void {
+    const applied: Overlay[] = [];
+    for (const overlay of overlays) {
+      if (overlay.platform !== this.platform) continue;
+      const postId = overlay.post_id;
+      const askedAtPush = this.inFlight.get(postId);
+      this.inFlight.delete(postId);
+      // A late "unknown" (asked before the capture was in) never hides what we know.
+      if (!overlay.known && this.cache.get(postId)?.known) continue;
+      if (!overlay.known && this.holdUnknown(postId, askedAtPush)) continue;
+      if (overlay.known) this.unknown.delete(postId);
+      this.cache.delete(postId); // re-insert: the newest stay when we trim
+      this.cache.set(postId, overlay);
+      applied.push(overlay);
     }
     for (const oldest of this.cache.keys()) {
       if (this.cache.size <= MAX_CACHED) break;
       this.cache.delete(oldest);
+      this.unknown.delete(oldest);
+      this.retriedLater.delete(oldest);
     }
-    if (mine.length > 0) this.listener.arrived(mine);
+    if (applied.length > 0) this.listener.arrived(applied);
+  }
+
+  /**
+   * Plans the next question about an unknown post. True when its badge should keep the
+   * placeholder: the first "unknown" that may predate this page's own capture of it.
+   */
+  private holdUnknown(postId: string, askedAtPush: number | undefined): boolean {
+    const firstAnswer = !this.retriedLater.has(postId);
+    this.unknown.set(postId, performance.now());
+    // A push came while the request was on its way: ask again now, its answer may be older.
+    const pushedMeanwhile = askedAtPush !== undefined && askedAtPush < this.pushes;
+    if (pushedMeanwhile) this.enqueue(postId);
+    else this.retryLater(postId);
+    return firstAnswer && (pushedMeanwhile || this.awaitingIngest());
+  }
+
+  private enqueue(postId: string): void {
+    this.queued.add(postId);
+    this.timer ??= setTimeout(() => this.request(), REQUEST_DELAY_MS);
+  }
+
+  /** Once per post: another tab may capture it in a moment. */
+  private retryLater(postId: string): void {
+    if (this.retriedLater.has(postId)) return;
+    this.retriedLater.add(postId);
+    this.retryIds.add(postId);
+    this.retryTimer ??= setTimeout(() => {
+      this.retryTimer = null;
+      const due = this.retryIds;
+      this.retryIds = new Set();
+      for (const id of due) {
+        if (this.unknown.has(id) && !this.inFlight.has(id) && this.listener.shown(id)) this.enqueue(id);
+      }
+    }, UNKNOWN_RETRY_MS);
   }
 
   private request(): void {
@@ -58,9 +150,9 @@ export class OverlayStore {
     this.queued = new Set();
     for (let start = 0; start < ids.length; start += MAX_IDS_PER_REQUEST) {
       const batch = ids.slice(start, start + MAX_IDS_PER_REQUEST);
-      for (const id of batch) this.inFlight.add(id);
+      for (const id of batch) this.inFlight.set(id, this.pushes);
       void this.fetchOverlays(batch).then((overlays) => {
-        if (overlays) this.accept(overlays);
+        if (overlays) this.store(overlays);
         const missing = batch.filter((id) => this.inFlight.delete(id));
         if (missing.length > 0) this.listener.failed(missing);
       });

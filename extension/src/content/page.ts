@@ -22,7 +22,11 @@ export class ActivePage {
     private platform: Platform,
     deps: PageDeps,
   ) {
-    this.batcher = new CaptureBatcher(deps.deliver);
+    this.batcher = new CaptureBatcher((captures) => {
+      // Posts in these captures are unknown to the server until it has them (overlays.ts).
+      if (captures.some((capture) => capture.kind !== "impression")) this.posts?.capturesSent();
+      deps.deliver(captures);
+    });
     const send = (capture: Capture): void => this.batcher.add(capture);
     const fetchOverlays: OverlayFetcher = (postIds) => deps.fetchOverlays(this.platform.name, postIds);
     const current = (): Platform => this.platform;
@@ -42,7 +46,7 @@ export class ActivePage {
     this.posts = PostOverlays.for(platform, { fetchOverlays, send });
     if (this.posts) {
       const posts = this.posts;
-      mutations.subscribe(() => posts.scan());
+      mutations.subscribe((added) => posts.scan(added));
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", () => posts.scan(), { once: true });
       posts.scan();
     }
@@ -65,7 +69,8 @@ export class ActivePage {
     if (capture) this.batcher.add(capture);
   }
 
-  acceptOverlays(overlays: Overlay[]): void {
-    this.posts?.acceptOverlays(overlays);
+  /** Overlays the background pushed after captures of this tab were ingested. */
+  acceptPushed(overlays: Overlay[]): void {
+    this.posts?.acceptPushed(overlays);
   }
 }

@@ -1,6 +1,6 @@
-// Located posts: find them (initial scan + throttled rescans on mutations), give
-// each visible one a badge (placeholder first, overlay when it arrives or at once
-// from the cache) and record impressions.
+// Located posts: find them (initial scan, then the elements each mutation burst
+// added), give each one near the viewport a badge (placeholder first, overlay when it
+// arrives or at once from the cache) and record impressions.
 
 import { extractPostId } from "../shared/rules";
 import type { Capture, DomLocator, Overlay, Platform } from "../shared/types";
@@ -8,6 +8,7 @@ import { BADGE_TAG, BadgeView } from "./badge";
 import { newCapture } from "./captures";
 import { OverlayStore, type OverlayFetcher } from "./overlays";
 import { measured } from "./perf";
+import { placeBadge } from "./placement";
 import { themeBehind, type Theme } from "./theme";
 import { VisibilityTracker } from "./visibility";
 
@@ -16,11 +17,19 @@ export interface PostDeps {
   send: (capture: Capture) => void;
 }
 
-function querySafely(root: ParentNode, selector: string): Element[] {
+function querySafely(root: ParentNode, selector: string): Iterable<Element> {
   try {
-    return [...root.querySelectorAll(selector)];
+    return root.querySelectorAll(selector);
   } catch {
     return []; // a selector this browser cannot parse
+  }
+}
+
+function closestSafely(element: Element, selector: string): Element | null {
+  try {
+    return element.closest(selector);
+  } catch {
+    return null;
   }
 }
 
@@ -41,31 +50,67 @@ export class PostOverlays {
     this.store = new OverlayStore(platformName, deps.fetchOverlays, {
       arrived: (overlays) => this.render(overlays),
       failed: (postIds) => this.markUnavailable(postIds),
+      shown: (postId) => this.liveBadges(postId).length > 0,
     });
     this.visibility = new VisibilityTracker({
       visible: (posts) => this.onVisible(posts),
       dwelled: (post, dwellMs, seenAt) => this.recordImpression(post, dwellMs, seenAt),
     });
+    // The site may follow the system's colour scheme: read its background again.
+    window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => (this.theme = null));
   }
 
   static for(platform: Platform, deps: PostDeps): PostOverlays | null {
     return platform.locator ? new PostOverlays(platform.name, platform.locator, deps) : null;
   }
 
-  /** Observes new posts; restores badges the site removed from posts in view. */
-  scan(): void {
+  /**
+   * Observes new posts and puts back badges the site removed or made stale. `added`:
+   * the elements the site added since the last scan (only they can be or complete new
+   * posts, and only posts around them can have changed); null looks at the whole page.
+   */
+  scan(added: readonly Element[] | null = null): void {
     measured("seenby:locate", () => {
-      for (const post of querySafely(document, this.locator.post_selector)) {
-        if (this.observed.has(post)) continue;
-        this.observed.add(post);
-        this.visibility.observe(post);
+      const selector = this.locator.post_selector;
+      let changed: Set<Element> | null = null; // null: every post may have changed
+      if (added === null) {
+        for (const post of querySafely(document, selector)) this.observe(post);
+      } else {
+        changed = new Set();
+        for (const element of added) {
+          if (!element.isConnected) continue;
+          // The post around the element changed (and may only now match, with :has()).
+          const post = closestSafely(element, selector);
+          if (post) {
+            this.observe(post);
+            changed.add(post);
+          }
+          for (const inner of querySafely(element, selector)) this.observe(inner);
+        }
       }
-      for (const post of this.visibility.postsInView()) this.ensureBadge(post);
+      for (const post of this.visibility.postsNearView()) {
+        if (!post.isConnected) continue; // dropped by the site; the observer says so next frame
+        // A badge still in place in a post the site did not touch stays as it is.
+        if (changed && !changed.has(post) && this.badgeOfPost.get(post)?.host.isConnected) continue;
+        this.ensureBadge(post);
+      }
     });
   }
 
-  acceptOverlays(overlays: Overlay[]): void {
-    this.store.accept(overlays);
+  /** Overlays the background pushed after captures of this tab were ingested. */
+  acceptPushed(overlays: Overlay[]): void {
+    this.store.acceptPushed(overlays);
+  }
+
+  /** This page sent captures that may hold the posts it shows. */
+  capturesSent(): void {
+    this.store.capturesSent();
+  }
+
+  private observe(post: Element): void {
+    if (this.observed.has(post)) return;
+    this.observed.add(post);
+    this.visibility.observe(post);
   }
 
   private postIdOf(post: Element): string | null {
@@ -74,9 +119,9 @@ export class PostOverlays {
 
   private onVisible(posts: Element[]): void {
     measured("seenby:visible", () => {
-      // One style read per batch: posts on a page share their background.
+      // One style read per page (it may force a style recalculation): posts share their background.
       const first = posts[0];
-      if (first) this.theme = themeBehind(first);
+      if (first) this.theme ??= themeBehind(first);
       for (const post of posts) this.ensureBadge(post);
     });
   }
@@ -97,25 +142,20 @@ export class PostOverlays {
       this.badgeOfPost.set(post, badge);
     }
     this.removeForeignCopies(post);
-    this.anchorOf(post).append(badge.host);
+    placeBadge(badge.host, post, this.locator.anchor_selector);
     let badges = this.badgesById.get(postId);
     if (!badges) this.badgesById.set(postId, (badges = new Set()));
     badges.add(badge);
     const cached = this.store.get(postId);
     badge.update(cached ? { kind: "overlay", overlay: cached } : { kind: "loading" });
-    if (!cached) this.store.want(postId);
+    this.store.want(postId); // nothing when cached and known; "unknown" is asked again when stale
   }
 
   /** Copies of a badge the site cloned along with the post have no shadow root: drop them. */
   private removeForeignCopies(post: Element): void {
-    for (const host of post.getElementsByTagName(BADGE_TAG)) {
+    for (const host of [...post.getElementsByTagName(BADGE_TAG)]) {
       if (!this.ownHosts.has(host)) host.remove();
     }
-  }
-
-  private anchorOf(post: Element): Element {
-    const selector = this.locator.anchor_selector;
-    return (selector !== null && querySafely(post, selector)[0]) || post;
   }
 
   private render(overlays: Overlay[]): void {

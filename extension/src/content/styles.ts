@@ -1,5 +1,7 @@
 // The overlay's styles. They live in each badge's shadow root, so the site's CSS
 // cannot reach them and ours cannot leak out. Static text: no data goes in here.
+// The panel is a popover in the top layer (panel-layer.ts): `inset`/`margin` undo the
+// browser's centring of popovers; panel-layer.ts sets `top`/`left`.
 
 export const OVERLAY_CSS = `
 :host { all: initial; display: inline-block; position: relative; vertical-align: middle;
@@ -16,7 +18,7 @@ button { font: inherit; color: inherit; cursor: pointer; }
 .badge[aria-busy="true"] { color: var(--muted); font-style: italic; }
 .badge[data-tone="info"] { --tone: var(--info); } .badge[data-tone="good"] { --tone: var(--good); }
 .badge[data-tone="warn"] { --tone: var(--warn); }
-.panel { position: absolute; top: calc(100% + 4px); left: 0; z-index: 2147483647; width: 22rem; max-width: 80vw;
+.panel { position: fixed; inset: auto; top: 0; left: 0; margin: 0; box-sizing: border-box; z-index: 2147483647; width: 22rem; max-width: 80vw;
   max-height: 60vh; overflow: auto; padding: .75em; border: 1px solid var(--line); border-radius: 8px;
   background: var(--bg); color: var(--fg); box-shadow: 0 8px 24px rgba(0,0,0,.2); white-space: normal; text-align: left; }
 .panel[hidden] { display: none; }

@@ -1,26 +1,31 @@
-// One IntersectionObserver for every located post. Thresholds 0 and 0.5: the
-// first tells which posts get any work at all (visible ones), the second times
-// impressions (half visible for 900 ms or more).
+// Which located posts are on screen. Two IntersectionObservers: one with a margin of
+// half a viewport above and below says which posts get a badge (so a badge is filled
+// by the time its post scrolls in), one without tells how much of a post is really
+// visible, to time impressions (half visible for 900 ms or more).
 
 export const MIN_DWELL_MS = 900;
 export const HALF = 0.5;
+/** How far beyond the viewport a post counts as near: half a viewport, above and below. */
+export const NEAR_MARGIN = "50% 0px";
 
 export interface VisibilityListener {
-  /** Posts that just came into view (one call per observer batch). */
+  /** Posts that just came near the viewport (one call per observer batch). */
   visible(posts: Element[]): void;
   /** A post was half visible for `dwellMs` ≥ MIN_DWELL_MS, starting at `seenAt`. */
   dwelled(post: Element, dwellMs: number, seenAt: Date): void;
 }
 
 export class VisibilityTracker {
-  private readonly observer: IntersectionObserver;
-  private readonly inView = new Set<Element>();
+  private readonly near: IntersectionObserver;
+  private readonly exact: IntersectionObserver;
+  private readonly nearView = new Set<Element>();
   private readonly halfVisible = new Set<Element>();
   /** Dwell episodes under way: performance.now() and wall clock at their start. */
   private readonly episodes = new Map<Element, { start: number; seenAt: Date }>();
 
   constructor(private readonly listener: VisibilityListener) {
-    this.observer = new IntersectionObserver((entries) => this.onEntries(entries), { threshold: [0, HALF] });
+    this.near = new IntersectionObserver((entries) => this.onNear(entries), { rootMargin: NEAR_MARGIN, threshold: 0 });
+    this.exact = new IntersectionObserver((entries) => this.onExact(entries), { threshold: [0, HALF] });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.endAll();
       else for (const post of this.halfVisible) this.begin(post);
@@ -29,29 +34,37 @@ export class VisibilityTracker {
   }
 
   observe(post: Element): void {
-    this.observer.observe(post);
+    this.near.observe(post);
+    this.exact.observe(post);
   }
 
-  isInView(post: Element): boolean {
-    return this.inView.has(post);
+  /** Posts near the viewport right now (few: about two viewports' worth). */
+  postsNearView(): Element[] {
+    return [...this.nearView];
   }
 
-  /** Posts in view right now (few: the viewport's worth). */
-  postsInView(): Element[] {
-    return [...this.inView];
-  }
-
-  private onEntries(entries: IntersectionObserverEntry[]): void {
+  private onNear(entries: IntersectionObserverEntry[]): void {
     const appeared: Element[] = [];
     for (const entry of entries) {
       const post = entry.target;
-      if (entry.isIntersecting && entry.intersectionRatio > 0) {
-        if (!this.inView.has(post)) appeared.push(post);
-        this.inView.add(post);
+      if (entry.isIntersecting) {
+        if (!this.nearView.has(post)) appeared.push(post);
+        this.nearView.add(post);
       } else {
-        this.inView.delete(post);
-        if (!post.isConnected) this.observer.unobserve(post); // the site dropped it
+        this.nearView.delete(post);
+        if (!post.isConnected) {
+          // The site dropped it.
+          this.near.unobserve(post);
+          this.exact.unobserve(post);
+        }
       }
+    }
+    if (appeared.length > 0) this.listener.visible(appeared);
+  }
+
+  private onExact(entries: IntersectionObserverEntry[]): void {
+    for (const entry of entries) {
+      const post = entry.target;
       if (entry.isIntersecting && entry.intersectionRatio >= HALF) {
         this.halfVisible.add(post);
         if (document.visibilityState !== "hidden") this.begin(post);
@@ -60,7 +73,6 @@ export class VisibilityTracker {
         this.end(post);
       }
     }
-    if (appeared.length > 0) this.listener.visible(appeared);
   }
 
   private begin(post: Element): void {

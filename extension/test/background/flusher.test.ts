@@ -1,6 +1,6 @@
 import { IDBFactory } from "fake-indexeddb";
 import { describe, expect, it } from "vitest";
-import { type ContactOutcome, Flusher } from "../../src/background/flusher";
+import { CAPTURE_DELAY_MS, type ContactOutcome, Flusher } from "../../src/background/flusher";
 import { CaptureQueue } from "../../src/background/queue";
 import { INGEST_OK_STATUSES, parseIngestResponse, request } from "../../src/background/server-client";
 import type { Overlay } from "../../src/shared/types";
@@ -43,6 +43,23 @@ describe("Flusher", () => {
     expect(delivered.map((delivery) => delivery.tabId).sort()).toEqual([3, 3, 4]);
     expect(server.requests[0]?.init.headers).toMatchObject({ Authorization: "Bearer sby_test" });
     expect(pending.at(-1)).toBe(false);
+  });
+
+  it("hands the overlays to the pages before it writes the acknowledgement (the pages are waiting)", async () => {
+    const { queue, flusher, delivered } = await setup();
+    await queue.enqueue([makeCapture()], 7);
+    const deliveredBeforeAck: number[] = [];
+    const ack = queue.ack.bind(queue);
+    queue.ack = async (...args) => {
+      deliveredBeforeAck.push(delivered.length);
+      return ack(...args);
+    };
+    await flusher.flush();
+    expect(deliveredBeforeAck).toEqual([1]);
+  });
+
+  it("sends new captures after a short delay: their posts' overlays come back in the answer", () => {
+    expect(CAPTURE_DELAY_MS).toBeLessThanOrEqual(25);
   });
 
   it("waits for a short delay before sending, sooner plans win", async () => {

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { MutationHub } from "../../src/content/mutations";
 import { PostOverlays } from "../../src/content/posts";
+import { NEAR_MARGIN } from "../../src/content/visibility";
 import type { Capture, Overlay } from "../../src/shared/types";
 import { FakeIntersectionObserver, badgeButton, fixture, platformNamed, useFakeIntersectionObserver } from "./helpers";
 
@@ -27,12 +28,13 @@ let requests: string[][];
 let answer: (postIds: string[]) => Overlay[] | null;
 let sent: Capture[];
 
-/** Wired as page.ts wires it. Captures go to this test's `sent` only (earlier tests' trackers live on). */
+/** Wired as page.ts wires it. Captures and requests go to this test's `sent` and `requests` only (earlier tests' trackers live on). */
 function start(): PostOverlays {
   const mine: Capture[] = (sent = []);
+  const myRequests: string[][] = (requests = []);
   const posts = PostOverlays.for(platformNamed("x"), {
     fetchOverlays: async (postIds) => {
-      requests.push(postIds);
+      myRequests.push(postIds);
       return answer(postIds);
     },
     send: (capture) => mine.push(capture),
@@ -75,7 +77,7 @@ describe("badges", () => {
   it("work only on visible posts: placeholder at once, then the overlay", async () => {
     start();
     const [first, second, third] = tweets();
-    expect(FakeIntersectionObserver.observedTargets()).toHaveLength(3);
+    expect(new Set(FakeIntersectionObserver.observedTargets()).size).toBe(3);
     expect(document.querySelector("[data-seenby-post-id]")).toBeNull();
 
     FakeIntersectionObserver.show([first!, second!], 0.2);
@@ -124,7 +126,7 @@ describe("badges", () => {
     expect(hosts).toHaveLength(1);
     expect(badgeButton(hosts[0]).textContent).toBe("seen 3× · author follows you");
     await settle();
-    expect(requests).toHaveLength(1);
+    expect(requests).toEqual([["2088190455821312341"]]);
 
     // The site drops our host from a post still in view: the next rescan puts it back.
     hosts[0]!.remove();
@@ -138,10 +140,32 @@ describe("badges", () => {
     const [first] = tweets();
     FakeIntersectionObserver.show([first!], 1);
     await settle();
-    posts.acceptOverlays([overlay("2088190455821312341", { badges: [{ text: "new", title: null, tone: "warn" }] })]);
+    posts.acceptPushed([overlay("2088190455821312341", { badges: [{ text: "new", title: null, tone: "warn" }] })]);
     expect(badgeButton(hostIn(first!)).textContent).toBe("new");
-    posts.acceptOverlays([{ ...overlay("2088190455821312341"), platform: "bluesky" }]);
+    posts.acceptPushed([{ ...overlay("2088190455821312341"), platform: "bluesky" }]);
     expect(badgeButton(hostIn(first!)).textContent).toBe("new");
+  });
+
+  it("fills a 'no data yet' badge once a push says the page's captures were ingested", async () => {
+    answer = (postIds) => postIds.map((id) => overlay(id, { known: false }));
+    const posts = start();
+    const [first] = tweets();
+    FakeIntersectionObserver.show([first!], 1);
+    await settle();
+    expect(badgeButton(hostIn(first!)).textContent).toBe("no data yet");
+    answer = (postIds) => postIds.map((id) => overlay(id));
+    posts.acceptPushed([overlay("some-canonical-id")]); // keyed by another id than the page shows
+    await settle();
+    expect(requests).toEqual([["2088190455821312341"], ["2088190455821312341"]]);
+    expect(badgeButton(hostIn(first!)).textContent).toBe("seen 3× · author follows you");
+  });
+
+  it("prepares badges for posts near the viewport, times impressions on what is really visible", () => {
+    start();
+    const [near, exact] = FakeIntersectionObserver.instances;
+    expect(near?.options.rootMargin).toBe(NEAR_MARGIN);
+    expect(exact?.options.rootMargin).toBeUndefined();
+    expect(exact?.options.threshold).toEqual([0, 0.5]);
   });
 
   it("renders hostile text as text", async () => {
@@ -256,6 +280,18 @@ describe("theme", () => {
     FakeIntersectionObserver.show([first!], 1);
     expect(hostIn(first!)?.getAttribute("data-theme")).toBe("dark");
     document.body.style.backgroundColor = "";
+  });
+
+  it("reads the page's colours once, not for every batch of posts (a style read can force a layout)", () => {
+    const styleReads = vi.spyOn(window, "getComputedStyle");
+    start();
+    const [first, second] = tweets();
+    FakeIntersectionObserver.show([first!], 1);
+    const reads = styleReads.mock.calls.length;
+    expect(reads).toBeGreaterThan(0);
+    FakeIntersectionObserver.show([second!], 1);
+    expect(styleReads.mock.calls.length).toBe(reads);
+    styleReads.mockRestore();
   });
 
   it("stays light on a light or transparent page", () => {

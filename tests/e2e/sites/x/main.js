@@ -15,6 +15,7 @@
     for (const child of children) node.append(child);
     return node;
   };
+  const unescape = (text) => text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
   const unwrap = (result) => (result && result.__typename === "TweetWithVisibilityResults" ? result.tweet : result);
   const userOf = (tweet) => {
     const user = tweet.core?.user_results?.result ?? {};
@@ -25,7 +26,7 @@
   };
 
   function likeButton(tweetId, count, liked) {
-    const button = el("button", { "data-testid": liked ? "unlike" : "like", "aria-label": `${count} Likes. ${liked ? "Liked" : "Like"}`, type: "button" }, String(count));
+    const button = el("button", { "data-testid": liked ? "unlike" : "like", "aria-label": `${count} Likes. ${liked ? "Liked" : "Like"}`, type: "button" }, `♥ ${count}`);
     button.addEventListener("click", async () => {
       if (button.dataset.testid === "unlike") return;
       const response = await fetch(`/i/api/graphql/${QUERY_LIKE}/FavoriteTweet`, {
@@ -36,7 +37,7 @@
       });
       await response.json();
       button.dataset.testid = "unlike";
-      button.textContent = String(count + 1);
+      button.textContent = `♥ ${count + 1}`;
       e2e.liked.push(tweetId);
     });
     return button;
@@ -55,7 +56,7 @@
     const id = tweet.rest_id;
     const legacy = tweet.legacy ?? {};
     const author = userOf(tweet);
-    const text = tweet.note_tweet?.note_tweet_results?.result?.text ?? legacy.full_text ?? "";
+    const text = tweet.note_tweet?.note_tweet_results?.result?.text ?? unescape(legacy.full_text ?? "");
     const created = legacy.created_at ? new Date(legacy.created_at).toISOString() : "";
     const article = el("article", { "data-testid": "tweet", role: "article", tabindex: "0", "aria-labelledby": `id-${id}` });
     if (context) article.append(el("div", { class: "social-context", "data-testid": "socialContext" }, context));
@@ -69,10 +70,10 @@
       ),
       el("div", { "data-testid": "tweetText", lang: legacy.lang ?? "en", dir: "auto" }, el("span", {}, text)),
       el("div", { role: "group", "aria-label": `${legacy.reply_count ?? 0} replies, ${legacy.retweet_count ?? 0} reposts, ${legacy.favorite_count ?? 0} likes` },
-        el("button", { "data-testid": "reply", type: "button", "aria-label": `${legacy.reply_count ?? 0} Replies. Reply` }, String(legacy.reply_count ?? 0)),
-        el("button", { "data-testid": "retweet", type: "button", "aria-label": `${legacy.retweet_count ?? 0} reposts. Repost` }, String(legacy.retweet_count ?? 0)),
+        el("button", { "data-testid": "reply", type: "button", "aria-label": `${legacy.reply_count ?? 0} Replies. Reply` }, `↩ ${legacy.reply_count ?? 0}`),
+        el("button", { "data-testid": "retweet", type: "button", "aria-label": `${legacy.retweet_count ?? 0} reposts. Repost` }, `⟳ ${legacy.retweet_count ?? 0}`),
         likeButton(id, legacy.favorite_count ?? 0, Boolean(legacy.favorited)),
-        el("a", { href: `/${author.handle}/status/${id}/analytics`, "aria-label": `${tweet.views?.count ?? 0} views` }, String(tweet.views?.count ?? "")),
+        el("a", { href: `/${author.handle}/status/${id}/analytics`, "aria-label": `${tweet.views?.count ?? 0} views` }, `▥ ${tweet.views?.count ?? ""}`),
       ),
     );
     return { id, article };
