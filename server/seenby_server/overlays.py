@@ -16,6 +16,7 @@ import polars as pl
 
 from seenby import Annotation, Badge, Overlay, ReplyDraft, ReplySuggestion, Section
 from seenby_server.plugins import PluginHost, describe
+from seenby_server.schema import POSTS_LATEST_BY_ID
 from seenby_server.store import Store
 
 MAX_POSTS_PER_REQUEST = 500
@@ -106,10 +107,8 @@ class OverlayBuilder:
         if not post_ids:
             return []
         resolved = self._resolve(platform, post_ids)
-        posts = self._store.frame(
-            "SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?",
-            [platform, list(set(resolved.values()))],
-        )
+        # posts_latest's rows for these ids, looked up through the indexes (not a scan).
+        posts = self._store.frame(POSTS_LATEST_BY_ID, [list(set(resolved.values())), platform])
         known = set(posts["post_id"].to_list())
         # Each overlay keeps the id the page asked with; plugins annotate stored ids.
         overlays = [
@@ -125,9 +124,11 @@ class OverlayBuilder:
 
     def _resolve(self, platform: str, post_ids: list[str]) -> dict[str, str]:
         """Requested id → stored post id, through ``post_aliases`` where one matches."""
+        # The LIMIT keeps the platform filter out of the scan, so the alias index is used.
         aliases = self._store.frame(
-            "SELECT alias, post_id FROM post_aliases WHERE platform = ? AND alias IN ?",
-            [platform, post_ids],
+            "SELECT alias, post_id FROM (SELECT * FROM post_aliases WHERE alias IN $1 "
+            "LIMIT 1000000) WHERE platform = $2",
+            [post_ids, platform],
         )
         mapping = dict(zip(aliases["alias"].to_list(), aliases["post_id"].to_list(), strict=True))
         return {pid: mapping.get(pid, pid) for pid in post_ids}
@@ -135,11 +136,12 @@ class OverlayBuilder:
     def _annotate(self, posts: pl.DataFrame, overlays: dict[str, list[Overlay]]) -> None:
         ctx = ReadContext(self._store, datetime.now(UTC))
         hooks = self._plugins.manager.hook
-        # pluggy lists implementations last-registered first; show in registration order.
+        # get_hookimpls() is in registration order (entry points load by name), which is
+        # the order the overlay shows the plugins' items in.
         calls = [
             (hook_name, impl)
             for hook_name in ("seenby_annotate", "seenby_suggest_replies")
-            for impl in reversed(getattr(hooks, hook_name).get_hookimpls())
+            for impl in getattr(hooks, hook_name).get_hookimpls()
         ]
         # Both hooks run side by side under one deadline: the request's budget.
         futures = [

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +14,10 @@ import pytest
 from feed import fixture_captures
 from seenby_local import Local
 
+from seenby_plugins import content_value
 from seenby_plugins.content_value.categories import CATEGORIES
-from seenby_plugins.content_value.classify import classify
+from seenby_plugins.content_value.classify import VERSION, classify
+from seenby_server.refresh import PluginTables
 
 LABELS = Path(__file__).with_name("labelled_posts.jsonl")
 MIN_OVERALL = 0.88
@@ -132,3 +135,99 @@ def test_a_reply_to_oneself_is_not_conversation() -> None:
     answer = frame("Three more things we changed: tests, owners, budgets.", reply_to_id="0",
                    parent_author_id="b")  # fmt: skip
     assert classify(answer)["category"][0] == "conversation"
+
+
+class Recording(PluginTables):
+    """The plugin's refresh context, keeping every frame it writes."""
+
+    def __init__(self, store: Any) -> None:
+        owned = {content_value.POSTS_TABLE, content_value.MIX_TABLE}
+        super().__init__(store, "content_value", owned, datetime.now(UTC), None)
+        self.written: dict[str, pl.DataFrame] = {}
+
+    def replace_table(self, table: str, frame: pl.DataFrame) -> None:
+        self.written[table] = frame
+        super().replace_table(table, frame)
+
+    def upsert(self, table: str, frame: pl.DataFrame, keys: list[str]) -> None:
+        self.written[table] = frame
+        super().upsert(table, frame, keys)
+
+
+def refresh_content_value(local: Local) -> dict[str, pl.DataFrame]:
+    """One refresh of the plugin as after a server restart (no previous run known)."""
+    ctx = Recording(local.store)
+    content_value.seenby_refresh(ctx)
+    return ctx.written
+
+
+def stored(local: Local) -> pl.DataFrame:
+    return local.store.frame(
+        "SELECT platform, post_id, category, confidence, runner_up, cues, version "
+        "FROM content_value_posts ORDER BY platform, post_id"
+    )
+
+
+def set_text(local: Local, post_id: str, text: str) -> None:
+    local.store.write_sync(
+        lambda cur: cur.execute(
+            "UPDATE posts SET text = ? WHERE platform = 'x' AND post_id = ?", [text, post_id]
+        )
+    )
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> Any:
+    seenby = Local(tmp_path)
+    seenby.ingest(*fixture_captures())
+    seenby.refresh()
+    yield seenby
+    seenby.close()
+
+
+def test_refresh_classifies_only_changed_posts(fresh: Local) -> None:
+    before = stored(fresh)
+    assert before.height > 100
+    assert content_value.POSTS_TABLE not in refresh_content_value(fresh)  # nothing changed
+    post = "1649191520250245121"  # information sharing
+    set_text(fresh, post, "What do you think about this?")
+    written = refresh_content_value(fresh)[content_value.POSTS_TABLE]
+    assert written["post_id"].to_list() == [post]  # only the changed post was classified
+    after = stored(fresh)
+    assert after.filter(pl.col("post_id") == post)["category"].to_list() == [
+        "question_to_followers"
+    ]
+    unchanged = pl.col("post_id") != post
+    assert after.filter(unchanged).equals(before.filter(unchanged))
+    assert content_value.POSTS_TABLE not in refresh_content_value(fresh)
+
+
+def test_a_new_classifier_version_reclassifies_everything(
+    fresh: Local, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = stored(fresh)
+    monkeypatch.setattr(content_value, "VERSION", VERSION + 1)
+    written = refresh_content_value(fresh)[content_value.POSTS_TABLE]
+    assert written.height == before.height
+    after = stored(fresh)
+    assert after["version"].unique().to_list() == [VERSION + 1]
+    assert after.drop("version").equals(before.drop("version"))
+
+
+def test_a_post_whose_text_is_deleted_loses_its_row(fresh: Local) -> None:
+    before = stored(fresh)
+    post = "1649191520250245121"
+    set_text(fresh, post, "[deleted]")
+    refresh_content_value(fresh)
+    after = stored(fresh)
+    assert post not in after["post_id"].to_list()
+    assert after.equals(before.filter(pl.col("post_id") != post))
+
+
+def test_incremental_rows_match_a_full_classification(fresh: Local) -> None:
+    set_text(fresh, "1649191520250245121", "gm")
+    refresh_content_value(fresh)
+    incremental = stored(fresh)
+    fresh.store.write_sync(lambda cur: cur.execute("DELETE FROM content_value_posts"))
+    refresh_content_value(fresh)
+    assert stored(fresh).equals(incremental)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import polars as pl
 import pytest
 from seenby_local import FIXTURES, REDDIT_HOT, X_USER_TWEETS, Local, fixture_capture
 
@@ -153,3 +154,17 @@ def test_snowballing_badge_through_a_real_server(make_server: object) -> None:
     assert "▲ snowballing" not in [b["text"] for b in settling["badges"]]
     [spark] = [s for s in snow["sections"] if s["kind"] == "sparkline"]
     assert spark["values"] == [217.0, 435.0, 1738.0]
+
+
+def test_a_full_refresh_in_parts_equals_one_pass(tmp_path: Path) -> None:
+    local = Local(tmp_path)
+    try:
+        local.ingest(*snapshots(), fixture_capture(REDDIT_HOT), fixture_capture(REDDIT_HOT))
+        series = []
+        for parts in (1, 4):
+            frames = [local.store.frame(*fit.query(None, (k, parts))) for k in range(parts)]
+            series.append(fit.derive(pl.concat(frames)).sort("platform", "post_id"))
+        assert series[0].height > 10
+        assert series[0].equals(series[1])
+    finally:
+        local.close()

@@ -1,31 +1,51 @@
 """Content value: which of the eight categories of André, Bernstein & Luther (CSCW 2012) a
 post falls in, and how the study's readers rated that category.
 
-``seenby_refresh`` classifies posts (all the first time, then those seen since the
-previous run) into ``content_value_posts`` and the user's own mix into
-``content_value_mix``; ``seenby_annotate`` joins, classifying inline only the
-posts captured since the last refresh.
+``seenby_refresh`` classifies posts into ``content_value_posts`` and the user's own mix
+into ``content_value_mix``. It is incremental across runs and restarts: each stored row
+keeps a hash of the post's features and the classifier version, and only posts without
+a row, with changed features (text, title, kind, reply target …) or classified by
+another version are classified again. ``seenby_annotate`` looks rows up by key,
+classifying inline only the posts captured since the last refresh.
 """
 
 from __future__ import annotations
-
-from datetime import timedelta
 
 import polars as pl
 
 import seenby
 from seenby_plugins.content_value.categories import CATEGORIES, STUDY
-from seenby_plugins.content_value.classify import classify
+from seenby_plugins.content_value.classify import VERSION, classify
 
 POSTS_TABLE = "content_value_posts"
 MIX_TABLE = "content_value_mix"
+_COLUMNS = "platform, post_id, category, confidence, runner_up, cues"
 
 _FEATURES = """
 SELECT p.platform, p.post_id, p.author_id, p.kind, p.text, p.title, p.reply_to_id,
-       p.promoted, p.is_own, parent.author_id AS parent_author_id
-FROM posts_latest p
+       p.promoted, parent.author_id AS parent_author_id,
+       hash(p.author_id, p.kind, p.text, p.title, p.reply_to_id, p.promoted,
+            parent.author_id) AS features_hash
+FROM posts p
 LEFT JOIN posts parent ON parent.platform = p.platform AND parent.post_id = p.reply_to_id
 """
+"""Everything :func:`classify` reads, per post, and a hash of it."""
+
+_HAS_BODY = """(coalesce(f.text, '') <> '' OR coalesce(f.title, '') <> '')
+    AND NOT (coalesce(f.title, '') = '' AND f.text IN ('[deleted]', '[removed]'))"""
+"""Posts :func:`classify` would certainly skip are not fetched (a cheap superset test)."""
+
+_STALE = f"""
+WITH f AS ({_FEATURES})
+SELECT f.*, c.post_id IS NOT NULL AS _stored
+FROM f FULL JOIN {POSTS_TABLE} c ON c.platform = f.platform AND c.post_id = f.post_id
+WHERE (c.post_id IS NULL AND {_HAS_BODY})
+   OR f.post_id IS NULL
+   OR c.version IS DISTINCT FROM ?
+   OR c.features_hash IS DISTINCT FROM f.features_hash
+"""
+"""Posts to classify again: no row yet, changed features, another classifier version; and
+rows whose post is gone (``post_id`` NULL)."""
 
 
 @seenby.hookimpl
@@ -37,7 +57,10 @@ def seenby_tables() -> list[seenby.TableSpec]:
                 f"""CREATE TABLE {POSTS_TABLE} (
                     platform TEXT NOT NULL, post_id TEXT NOT NULL, category TEXT NOT NULL,
                     confidence DOUBLE NOT NULL, runner_up TEXT, cues TEXT,
-                    PRIMARY KEY (platform, post_id))"""
+                    PRIMARY KEY (platform, post_id))""",
+                f"""ALTER TABLE {POSTS_TABLE} ADD COLUMN features_hash UBIGINT;
+                ALTER TABLE {POSTS_TABLE} ADD COLUMN version INTEGER;
+                CREATE INDEX {POSTS_TABLE}_post_id ON {POSTS_TABLE} (post_id);""",
             ],
         ),
         seenby.TableSpec(
@@ -51,19 +74,45 @@ def seenby_tables() -> list[seenby.TableSpec]:
     ]
 
 
+def _rows(features: pl.DataFrame) -> pl.DataFrame:
+    """Classified rows, with the features' hash and the classifier version."""
+    return (
+        classify(features)
+        .join(features.select("platform", "post_id", "features_hash"), on=["platform", "post_id"])
+        .with_columns(version=pl.lit(VERSION, pl.Int32))
+    )
+
+
 @seenby.hookimpl
 def seenby_refresh(ctx: seenby.RefreshContext) -> None:
-    if ctx.last_refresh_at is None:
-        ctx.replace_table(POSTS_TABLE, classify(ctx.query(_FEATURES)))
-    else:
-        since = ctx.last_refresh_at - timedelta(minutes=1)
-        changed = ctx.query(_FEATURES + " WHERE p.last_seen_at >= ?", [since])
-        ctx.upsert(POSTS_TABLE, classify(changed), ["platform", "post_id"])
+    stale = ctx.query(_STALE, [VERSION])
+    empty = ctx.query(f"SELECT count(*) AS n FROM {POSTS_TABLE}")["n"][0] == 0
+    if stale.height:
+        posts = stale.filter(pl.col("post_id").is_not_null())
+        rows = _rows(posts)
+        # A stored row whose post is gone or no longer classifiable (its text deleted)
+        # must go, and an upsert cannot delete: then everything is classified again.
+        gone = (
+            stale.height > posts.height
+            or (
+                posts.filter(pl.col("_stored")).join(rows, on=["platform", "post_id"], how="anti")
+            ).height
+            > 0
+        )
+        if gone:
+            every = ctx.query(f"SELECT * FROM ({_FEATURES}) f WHERE {_HAS_BODY}")
+            ctx.replace_table(POSTS_TABLE, _rows(every))
+        elif rows.height and empty:
+            ctx.replace_table(POSTS_TABLE, rows)  # the first run: a plain insert
+        elif rows.height:  # (posts with blank text are fetched, and classify skips them)
+            ctx.upsert(POSTS_TABLE, rows, ["platform", "post_id"])
     mix = ctx.query(
         f"""SELECT platform, category, posts,
                    posts / sum(posts) OVER (PARTITION BY platform) AS share
             FROM (SELECT c.platform, c.category, count(*) AS posts
-                  FROM {POSTS_TABLE} c JOIN my_posts m USING (platform, post_id)
+                  FROM {POSTS_TABLE} c
+                  JOIN posts p ON p.platform = c.platform AND p.post_id = c.post_id
+                  JOIN viewers v ON v.platform = p.platform AND v.account_id = p.author_id
                   GROUP BY c.platform, c.category)"""
     )
     ctx.replace_table(MIX_TABLE, mix)
@@ -72,17 +121,20 @@ def seenby_refresh(ctx: seenby.RefreshContext) -> None:
 def _classified(ctx: seenby.Context, posts: pl.DataFrame) -> pl.DataFrame:
     platform = posts["platform"][0]
     ids = posts["post_id"].to_list()
+    # The LIMIT keeps the platform filter out of the scan, so the post_id index is used.
     stored = ctx.query(
-        f"SELECT * FROM {POSTS_TABLE} WHERE platform = ? AND post_id IN ?", [platform, ids]
+        f"SELECT {_COLUMNS} FROM (SELECT * FROM {POSTS_TABLE} WHERE post_id IN $1 "
+        "LIMIT 1000000) WHERE platform = $2",
+        [ids, platform],
     )
     missing = posts.filter(~pl.col("post_id").is_in(stored["post_id"].implode()))
     if missing.height == 0:
         return stored
     parents = missing["reply_to_id"].drop_nulls().to_list()
     authors = ctx.query(
-        "SELECT post_id AS reply_to_id, author_id AS parent_author_id FROM posts "
-        "WHERE platform = ? AND post_id IN ?",
-        [platform, parents or [""]],
+        "SELECT post_id AS reply_to_id, author_id AS parent_author_id FROM (SELECT * FROM posts "
+        "WHERE post_id IN $1 LIMIT 1000000) WHERE platform = $2",
+        [parents or [""], platform],
     )
     features = missing.join(authors, on="reply_to_id", how="left")
     return pl.concat([stored, classify(features)], how="diagonal_relaxed")

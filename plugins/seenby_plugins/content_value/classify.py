@@ -12,6 +12,10 @@ import polars as pl
 
 from seenby_plugins.content_value.categories import CATEGORIES
 
+VERSION = 1
+"""Bump whenever a rule, weight or word list changes: the next refresh then reclassifies
+every post (stored rows carry the version that classified them)."""
+
 URL = r"https?://|\bt\.co/|www\."
 QUESTION_ASK = (
     r"(?i)^ask hn\b|what(?:'s| is| are)? your\b|what do you\b|\bdo you (?:use|know|think)\b"
@@ -155,14 +159,24 @@ def classify(frame: pl.DataFrame) -> pl.DataFrame:
         for key in keys
     ]
     scored = hits.with_columns(scores)
-    ranked = pl.concat_list([pl.struct(score=pl.col(k), key=pl.lit(k)) for k in keys]).list.sort(
-        descending=True
+    # The order of (score, key) pairs sorted descending: the highest total first, ties to
+    # the greater key. Written as row-wise max and first-match chains (a per-row sort of
+    # eight structs costs seconds at a million posts).
+    by_key = sorted(keys, reverse=True)
+    top = pl.max_horizontal([pl.col(k) for k in keys])
+    category = pl.coalesce([pl.when(pl.col(k) == pl.col("top")).then(pl.lit(k)) for k in by_key])
+    others = [pl.when(pl.col("category") != k).then(pl.col(k)) for k in keys]
+    runner_up = pl.coalesce(
+        [
+            pl.when((pl.col("category") != k) & (pl.col(k) == pl.col("second"))).then(pl.lit(k))
+            for k in by_key
+        ]
     )
-    scored = scored.with_columns(_ranked=ranked).with_columns(
-        category=pl.col("_ranked").list.get(0).struct.field("key"),
-        top=pl.col("_ranked").list.get(0).struct.field("score"),
-        runner_up=pl.col("_ranked").list.get(1).struct.field("key"),
-        second=pl.col("_ranked").list.get(1).struct.field("score"),
+    scored = (
+        scored.with_columns(top=top)
+        .with_columns(category=category)
+        .with_columns(second=pl.max_horizontal(others))
+        .with_columns(runner_up=runner_up)
     )
     fired = pl.concat_list(
         [
