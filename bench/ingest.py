@@ -28,6 +28,8 @@ from conftest import Server, free_port  # noqa: E402  (the tests' real-server ha
 
 FIXTURE = ROOT / "tests" / "fixtures" / "x" / "UserTweets.twscrape_trimmed.json"
 URL = "https://x.com/i/api/graphql/V7H0Ap3_Hh2FyS75OCDO3Q/UserTweets?variables=%7B%7D"
+POSTS_PER_PAYLOAD = 14
+"""Posts the X parser reads from one copy of the fixture (tweets, quoted and reposted)."""
 TWEET_ID = re.compile(r'"rest_id":\s*"(\d{15,20})"')
 
 
@@ -62,7 +64,9 @@ def capture_json(payload: str) -> str:
     return head[:-1] + ',"body":' + payload + "}"
 
 
-def bench_server(payloads: list[str], per_request: int, concurrency: int) -> tuple[float, int, int]:
+def bench_server(
+    payloads: list[str], per_request: int, concurrency: int, path: str
+) -> tuple[float, int, int]:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp)
         from conftest import cli_env
@@ -83,12 +87,12 @@ def bench_server(payloads: list[str], per_request: int, concurrency: int) -> tup
                 "content-type": "application/json",
             }
             with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
-                client.post("/api/v1/captures", content=bodies[0]).raise_for_status()  # warm-up
+                client.post(path, content=bodies[0]).raise_for_status()  # warm-up
 
             def sender(share: list[bytes]) -> None:
                 with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
                     for body in share:
-                        client.post("/api/v1/captures", content=body).raise_for_status()
+                        client.post(path, content=body).raise_for_status()
 
             shares = [bodies[1 + i :: concurrency] for i in range(concurrency)]
             started = time.perf_counter()
@@ -150,27 +154,35 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=2, help="requests in flight")
     parser.add_argument("--baseline-payloads", type=int, default=60)
     args = parser.parse_args()
-    per_payload = len(load_timeline()[1])
-    payloads = timelines(max(2, args.posts // per_payload) + args.per_request)
+    payloads = timelines(max(2, args.posts // POSTS_PER_PAYLOAD) + args.per_request)
     mb = sum(len(p) for p in payloads) / 1e6
     print(
-        f"ingest benchmark: {len(payloads)} UserTweets payloads, {mb:.0f} MB, "
-        f"{args.per_request} captures per request, {args.concurrency} in flight"
+        f"ingest benchmark: {len(payloads)} UserTweets payloads ({POSTS_PER_PAYLOAD} posts each), "
+        f"{mb:.0f} MB, {args.per_request} captures per request, {args.concurrency} in flight"
     )
-    elapsed, posts, requests = bench_server(payloads, args.per_request, args.concurrency)
-    measured_posts = posts * requests / (requests + 1)
-    rate = measured_posts / elapsed
-    print(
-        f"seenby   : {measured_posts:,.0f} posts in {elapsed:.2f} s over {requests} requests "
-        f"= {rate:,.0f} posts/s parsed and stored (target >= 20,000)"
-    )
+    rates = {}
+    for label, path in (
+        ("stored", "/api/v1/captures?overlays=false"),
+        ("+overlays", "/api/v1/captures"),
+    ):
+        elapsed, posts, requests = bench_server(payloads, args.per_request, args.concurrency, path)
+        measured_posts = posts * requests / (requests + 1)  # the warm-up request is not timed
+        rates[label] = rate = measured_posts / elapsed
+        print(
+            f"seenby {label:9s}: {measured_posts:,.0f} posts in {elapsed:.2f} s over {requests} "
+            f"requests = {rate:,.0f} posts/s"
+        )
+    rate = rates["stored"]
     b_elapsed, b_rows = naive_baseline(payloads[: args.baseline_payloads])
     b_rate = b_rows / b_elapsed
     print(
         f"baseline : {b_rows:,} posts in {b_elapsed:.2f} s = {b_rate:,.0f} posts/s "
         "(json.loads + per-row INSERT)"
     )
-    print(f"speed-up : {rate / b_rate:,.1f}x; target {'met' if rate >= 20_000 else 'NOT met'}")
+    print(
+        f"speed-up : {rate / b_rate:,.1f}x; parsed and stored {rate:,.0f} posts/s against the "
+        f"target of 20,000: {'met' if rate >= 20_000 else 'NOT met'}"
+    )
 
 
 if __name__ == "__main__":

@@ -153,6 +153,15 @@ def test_capture_response_carries_overlays_for_parsed_posts(server: Server) -> N
     ]
 
 
+def test_overlays_can_be_skipped_for_bulk_imports(server: Server) -> None:
+    response = server.request(
+        "POST", "/api/v1/captures?overlays=false", json={"captures": [capture(body=feed(POST_A))]}
+    )
+    assert response.status_code == 200
+    assert (response.json()["accepted"], response.json()["overlays"]) == (1, [])
+    assert server.sql("SELECT post_id FROM posts") == [["a1"]]
+
+
 def test_text_bodies_are_kept_verbatim(server: Server) -> None:
     html = '<html><body><p>caf\u00e9 &amp; "quotes"</p></body></html>'
     item = capture(kind="document", url="https://example.test/page", body=html)

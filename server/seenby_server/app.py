@@ -97,9 +97,12 @@ def create_app(
     )
 
     @post("/api/v1/captures", status_code=200, summary="Store captures; get their overlays")
-    async def captures(request: Request[Any, Any, Any]) -> Response[Any]:
+    async def captures(
+        request: Request[Any, Any, Any], overlays: bool = True
+    ) -> Response[Any]:
+        """``?overlays=false`` skips building overlays: for bulk imports and scripts."""
         try:
-            result = await service.ingest(await request.body())
+            result = await service.ingest(await request.body(), with_overlays=overlays)
         except BadBatch as exc:
             return error_response(HTTP_400_BAD_REQUEST, str(exc))
         nothing_kept = result.accepted == 0 and result.duplicates == 0

@@ -86,7 +86,7 @@ class Seenby:
 
     # -- ingest --------------------------------------------------------------------
 
-    async def ingest(self, body: bytes) -> IngestResult:
+    async def ingest(self, body: bytes, *, with_overlays: bool = True) -> IngestResult:
         try:
             batch = msgspec.json.decode(body, type=CaptureBatch)
         except msgspec.DecodeError as exc:
@@ -111,7 +111,7 @@ class Seenby:
             fresh, outcomes, post_keys = await self._store(valid, datetime.now(UTC))
             if fresh:
                 self.refresher.mark_dirty()
-        overlays = await self._overlays_for(post_keys)
+        overlays = await self._overlays_for(post_keys) if with_overlays else []
         return IngestResult(
             accepted=len(fresh),
             duplicates=len(valid) - len(fresh),
