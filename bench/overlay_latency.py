@@ -74,6 +74,7 @@ READ_FIGURES = """
     posts: document.querySelectorAll('article[data-testid="tweet"]').length,
     measures: byName,
     measureCount: measures.length,
+    each: measures.map((m) => [m.name, m.duration]),
   };
 }
 """
@@ -134,6 +135,8 @@ def main() -> int:
         print(f"  = {per_20:.2f} ms per 20 posts (performance.now() is coarsened to 0.1 ms)")
         verdict = "meets" if per_20 <= CPU_TARGET_MS_PER_20 else "MISSES"
         print(f"  target <= {CPU_TARGET_MS_PER_20:.0f} ms per 20 posts: {verdict}")
+        largest = sorted(figures["each"], key=lambda m: -m[1])[:5]
+        print("  largest single measures: " + ", ".join(f"{n} {d:.1f} ms" for n, d in largest))
     else:
         print("  no seenby:* measures visible from the page: not measured")
     return 0
