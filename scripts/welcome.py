@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from seenby_server.config import DEFAULT_PORT, Paths, default_data_dir
@@ -14,7 +15,7 @@ firefox = ROOT / "extension" / "dist" / "firefox"
 print(f"""
 Seenby
   data:    {paths.database}
-  server:  http://127.0.0.1:{DEFAULT_PORT}
+  server:  http://127.0.0.1:{os.environ.get("SEENBY_PORT", DEFAULT_PORT)}
 """)
 if chromium.exists():
     print(f"""Load the extension:
