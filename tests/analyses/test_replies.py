@@ -237,3 +237,11 @@ def test_server_merges_suggestions_and_keeps_the_best_three() -> None:
     top = merged[0]
     assert top.badges[0].title == "Reply opportunity #1 of the posts in view (score 0.95): ra"
     assert [d.text for d in top.sections[0].suggestions] == ["A1?", "A2?", "A3?"]
+
+
+def test_model_endpoint_must_be_on_this_machine() -> None:
+    """Post texts go to the model: a remote endpoint is refused, so data stays local."""
+    from seenby_plugins.replies_llm.client import LLMError, chat
+
+    with pytest.raises(LLMError, match="must be on this machine"):
+        chat("https://api.example.com", "m", "system", "user", timeout=0.1)

@@ -8,6 +8,7 @@ import re
 import urllib.error
 import urllib.request
 from typing import Any
+from urllib.parse import urlsplit
 
 SYSTEM = (
     "You help a person reply to social media posts. Write {n} short alternative replies to the "
@@ -26,6 +27,12 @@ def chat(base_url: str, model: str, system: str, user: str, timeout: float) -> s
     url = base_url.rstrip("/")
     if not url.startswith(("http://", "https://")):
         raise LLMError(f"SEENBY_LLM_URL must be an http(s) URL, not {base_url!r}")
+    host = (urlsplit(url).hostname or "").lower()
+    if not (host in ("localhost", "::1") or host.startswith("127.")):
+        # Post texts go to this endpoint: all data stays on this machine.
+        raise LLMError(
+            f"SEENBY_LLM_URL must be on this machine (127.0.0.1, localhost), not {host!r}"
+        )
     if not url.endswith("/v1"):
         url += "/v1"
     body = {
