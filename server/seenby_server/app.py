@@ -97,9 +97,7 @@ def create_app(
     )
 
     @post("/api/v1/captures", status_code=200, summary="Store captures; get their overlays")
-    async def captures(
-        request: Request[Any, Any, Any], overlays: bool = True
-    ) -> Response[Any]:
+    async def captures(request: Request[Any, Any, Any], overlays: bool = True) -> Response[Any]:
         """``?overlays=false`` skips building overlays: for bulk imports and scripts."""
         try:
             result = await service.ingest(await request.body(), with_overlays=overlays)
