@@ -16,17 +16,21 @@ const CONTAINED_EVENTS = ["click", "dblclick", "mousedown", "mouseup", "pointerd
 
 let sharedSheet: CSSStyleSheet | null | undefined;
 
+/** Parses the shared stylesheet once; called at idle time so the first badges do not pay for it. */
+export function prepareStyles(): void {
+  if (sharedSheet !== undefined) return;
+  try {
+    sharedSheet = new CSSStyleSheet();
+    sharedSheet.replaceSync(OVERLAY_CSS);
+  } catch {
+    sharedSheet = null;
+  }
+}
+
 /** One parsed stylesheet shared by every badge; a <style> each where that is not supported. */
 function adoptStyles(root: ShadowRoot): void {
-  if (sharedSheet === undefined) {
-    try {
-      sharedSheet = new CSSStyleSheet();
-      sharedSheet.replaceSync(OVERLAY_CSS);
-    } catch {
-      sharedSheet = null;
-    }
-  }
-  if (sharedSheet !== null) {
+  prepareStyles();
+  if (sharedSheet) {
     try {
       root.adoptedStyleSheets = [sharedSheet];
       return;
@@ -64,7 +68,9 @@ function lookOf(state: BadgeState): BadgeLook {
   };
 }
 
-/** The badge button as every badge starts: cloned, which is cheaper than building each. */
+const LOADING_LOOK = lookOf({ kind: "loading" });
+
+/** The badge button as every badge starts (loading): cloned, which is cheaper than building each. */
 let buttonTemplate: HTMLButtonElement | null = null;
 
 function newButton(): HTMLButtonElement {
@@ -74,13 +80,16 @@ function newButton(): HTMLButtonElement {
     buttonTemplate.className = "badge";
     buttonTemplate.setAttribute("aria-expanded", "false");
     buttonTemplate.setAttribute("aria-haspopup", "dialog");
-    buttonTemplate.append(document.createTextNode(""));
+    buttonTemplate.setAttribute("data-tone", LOADING_LOOK.tone);
+    buttonTemplate.setAttribute("aria-label", LOADING_LOOK.label);
+    buttonTemplate.setAttribute("title", LOADING_LOOK.label);
+    buttonTemplate.setAttribute("aria-busy", "true");
+    buttonTemplate.append(document.createTextNode(LOADING_LOOK.text));
   }
   return buttonTemplate.cloneNode(true) as HTMLButtonElement;
 }
 
-function setAttributeIfChanged(element: Element, name: string, value: string | null): void {
-  if (element.getAttribute(name) === value) return;
+function setAttribute(element: Element, name: string, value: string | null): void {
   if (value === null) element.removeAttribute(name);
   else element.setAttribute(name, value);
 }
@@ -92,6 +101,8 @@ export class BadgeView {
   private readonly text: Text;
   private panel: PanelLayer | null = null;
   private state: BadgeState = { kind: "loading" };
+  /** What the button shows: compared in script, so an update that changes nothing reads no DOM. */
+  private shown: BadgeLook = LOADING_LOOK;
 
   constructor(
     postId: string,
@@ -141,14 +152,23 @@ export class BadgeView {
     this.render();
   }
 
+  /** The site's theme was read (or changed): light or dark styles. */
+  setTheme(theme: Theme): void {
+    if (this.host.getAttribute("data-theme") !== theme) this.host.setAttribute("data-theme", theme);
+  }
+
   /** Writes only what changed: most updates repeat what the badge shows. */
   private render(): void {
     const look = lookOf(this.state);
-    if (this.text.data !== look.text) this.text.data = look.text;
-    setAttributeIfChanged(this.button, "data-tone", look.tone);
-    setAttributeIfChanged(this.button, "aria-label", look.label);
-    setAttributeIfChanged(this.button, "title", look.label);
-    setAttributeIfChanged(this.button, "aria-busy", look.busy ? "true" : null);
+    const shown = this.shown;
+    this.shown = look;
+    if (shown.text !== look.text) this.text.data = look.text;
+    if (shown.tone !== look.tone) setAttribute(this.button, "data-tone", look.tone);
+    if (shown.label !== look.label) {
+      setAttribute(this.button, "aria-label", look.label);
+      setAttribute(this.button, "title", look.label);
+    }
+    if (shown.busy !== look.busy) setAttribute(this.button, "aria-busy", look.busy ? "true" : null);
     if (this.panel?.isOpen()) this.fillPanel(this.panel.element);
   }
 

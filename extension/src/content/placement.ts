@@ -7,14 +7,6 @@
 export const INTERACTIVE =
   'button, a[href], [role="button"], input, select, textarea, label, summary, [contenteditable]:not([contenteditable="false"])';
 
-function matchesSafely(element: Element, selector: string): boolean {
-  try {
-    return element.matches(selector);
-  } catch {
-    return false; // a selector this browser cannot parse
-  }
-}
-
 function firstSafely(root: ParentNode, selector: string): Element | null {
   try {
     return root.querySelector(selector);
@@ -26,8 +18,10 @@ function firstSafely(root: ParentNode, selector: string): Element | null {
 /** The outermost control between `anchor` (included) and `post` (excluded), if any. */
 function enclosingControl(anchor: Element, post: Element): Element | null {
   let control: Element | null = null;
-  for (let node: Element | null = anchor; node !== null && node !== post; node = node.parentElement) {
-    if (matchesSafely(node, INTERACTIVE)) control = node;
+  // closest() jumps from control to control: one call per control, not one per ancestor.
+  for (let node = anchor.closest(INTERACTIVE); node !== null && node !== post && post.contains(node); ) {
+    control = node;
+    node = node.parentElement?.closest(INTERACTIVE) ?? null;
   }
   return control;
 }

@@ -4,12 +4,13 @@
 
 import { extractPostId } from "../shared/rules";
 import type { Capture, DomLocator, Overlay, Platform } from "../shared/types";
-import { BADGE_TAG, BadgeView } from "./badge";
+import { BADGE_TAG, BadgeView, prepareStyles } from "./badge";
 import { newCapture } from "./captures";
 import { OverlayStore, type OverlayFetcher } from "./overlays";
+import { FrameBatch } from "./frame";
 import { measured } from "./perf";
 import { placeBadge } from "./placement";
-import { themeBehind, type Theme } from "./theme";
+import { guessedTheme, themeBehind, whenIdle, type Theme } from "./theme";
 import { VisibilityTracker } from "./visibility";
 
 export interface PostDeps {
@@ -40,7 +41,12 @@ export class PostOverlays {
   private readonly badgesById = new Map<string, Set<BadgeView>>();
   private readonly visibility: VisibilityTracker;
   private readonly store: OverlayStore;
-  private theme: Theme | null = null;
+  /** The system's scheme until the page's colours are read (at idle time: a style read may force a style recalculation). */
+  private theme: Theme = guessedTheme();
+  private themeRead: "no" | "planned" | "done" = "no";
+  /** DOM writes wait for the next frame: the page is drawn then anyway. */
+  private readonly arrived = new FrameBatch<Overlay>((overlays) => this.renderArrived(overlays));
+  private readonly cameNear = new FrameBatch<Element>((posts) => this.onVisible(posts));
 
   constructor(
     private readonly platformName: string,
@@ -48,16 +54,21 @@ export class PostOverlays {
     private readonly deps: PostDeps,
   ) {
     this.store = new OverlayStore(platformName, deps.fetchOverlays, {
-      arrived: (overlays) => this.render(overlays),
+      arrived: (overlays) => this.arrived.add(...overlays),
       failed: (postIds) => this.markUnavailable(postIds),
       shown: (postId) => this.liveBadges(postId).length > 0,
     });
     this.visibility = new VisibilityTracker({
-      visible: (posts) => this.onVisible(posts),
+      visible: (posts) => this.cameNear.add(...posts),
       dwelled: (post, dwellMs, seenAt) => this.recordImpression(post, dwellMs, seenAt),
     });
     // The site may follow the system's colour scheme: read its background again.
-    window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => (this.theme = null));
+    window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => {
+      this.themeRead = "no";
+      const post = this.visibility.postsNearView()[0];
+      if (post) this.planThemeRead(post);
+    });
+    whenIdle(prepareStyles);
   }
 
   static for(platform: Platform, deps: PostDeps): PostOverlays | null {
@@ -119,11 +130,28 @@ export class PostOverlays {
 
   private onVisible(posts: Element[]): void {
     measured("seenby:visible", () => {
-      // One style read per page (it may force a style recalculation): posts share their background.
       const first = posts[0];
-      if (first) this.theme ??= themeBehind(first);
-      for (const post of posts) this.ensureBadge(post);
+      if (first) this.planThemeRead(first);
+      for (const post of posts) if (post.isConnected) this.ensureBadge(post);
     });
+  }
+
+  /** One style read per page, when it is idle: posts share their background. */
+  private planThemeRead(post: Element): void {
+    if (this.themeRead !== "no") return;
+    this.themeRead = "planned";
+    whenIdle(() =>
+      measured("seenby:theme", () => {
+        if (this.themeRead !== "planned") return;
+        const shown = post.isConnected ? post : this.visibility.postsNearView().find((near) => near.isConnected);
+        if (!shown) return void (this.themeRead = "no"); // the next posts near the viewport plan it again
+        this.themeRead = "done";
+        const theme = themeBehind(shown);
+        if (theme === this.theme) return;
+        this.theme = theme;
+        for (const badges of this.badgesById.values()) for (const badge of badges) badge.setTheme(theme);
+      }),
+    );
   }
 
   /** The post's badge, in place, for its current id; never two in one post. */
@@ -137,7 +165,7 @@ export class PostOverlays {
       badge.postId = postId;
     }
     if (!badge) {
-      badge = new BadgeView(postId, this.theme ?? "light", this.locator.reply_box_selector);
+      badge = new BadgeView(postId, this.theme, this.locator.reply_box_selector);
       this.ownHosts.add(badge.host);
       this.badgeOfPost.set(post, badge);
     }
@@ -153,20 +181,27 @@ export class PostOverlays {
 
   /** Copies of a badge the site cloned along with the post have no shadow root: drop them. */
   private removeForeignCopies(post: Element): void {
-    for (const host of [...post.getElementsByTagName(BADGE_TAG)]) {
+    const hosts = post.getElementsByTagName(BADGE_TAG);
+    if (hosts.length === 0) return; // most posts: no copy made yet
+    for (const host of [...hosts]) {
       if (!this.ownHosts.has(host)) host.remove();
     }
   }
 
-  private render(overlays: Overlay[]): void {
+  /** Overlays that arrived since the last frame: the newest of each post is drawn. */
+  private renderArrived(overlays: Overlay[]): void {
     measured("seenby:render", () => {
-      for (const overlay of overlays) {
+      const newest = new Map<string, Overlay>();
+      for (const overlay of overlays) newest.set(overlay.post_id, overlay);
+      for (const overlay of newest.values()) {
         for (const badge of this.liveBadges(overlay.post_id)) badge.update({ kind: "overlay", overlay });
       }
     });
   }
 
   private markUnavailable(postIds: string[]): void {
+    const failed = new Set(postIds);
+    this.arrived.drop((overlay) => !failed.has(overlay.post_id)); // the newest news of these posts
     for (const postId of postIds) {
       for (const badge of this.liveBadges(postId)) badge.update({ kind: "unavailable" });
     }

@@ -30,3 +30,18 @@ export function themeBehind(element: Element): Theme {
   }
   return "light";
 }
+
+/** Before the page's colours are read: the system's scheme, which many sites follow. */
+export function guessedTheme(): Theme {
+  try {
+    return window.matchMedia?.("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  } catch {
+    return "light";
+  }
+}
+
+/** When the page is idle (a style read there costs no frame), or soon where there is no idle callback. */
+export function whenIdle(work: () => void): void {
+  if (typeof requestIdleCallback === "function") requestIdleCallback(work, { timeout: 500 });
+  else setTimeout(work, 0);
+}

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 // @vitest-environment-options { "url": "https://x.com/home" }
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BadgeView } from "../../src/content/badge";
 import { MutationHub } from "../../src/content/mutations";
 import { PostOverlays } from "../../src/content/posts";
 import { NEAR_MARGIN } from "../../src/content/visibility";
@@ -53,9 +54,14 @@ function hostIn(post: Element): HTMLElement | null {
   return post.querySelector("[data-seenby-post-id]");
 }
 
-/** Lets the debounce timer run and the mocked request settle. */
+/** Lets the debounce timer run, the mocked request settle and the next frame draw. */
 async function settle(): Promise<void> {
   await vi.advanceTimersByTimeAsync(40);
+}
+
+/** Badges are written at the next frame (at the latest after 50 ms, which hidden tabs wait). */
+function frame(): void {
+  vi.advanceTimersByTime(50);
 }
 
 beforeEach(() => {
@@ -74,13 +80,15 @@ afterEach(() => {
 });
 
 describe("badges", () => {
-  it("work only on visible posts: placeholder at once, then the overlay", async () => {
+  it("work only on visible posts: placeholder at the next frame, then the overlay", async () => {
     start();
     const [first, second, third] = tweets();
     expect(new Set(FakeIntersectionObserver.observedTargets()).size).toBe(3);
     expect(document.querySelector("[data-seenby-post-id]")).toBeNull();
 
     FakeIntersectionObserver.show([first!, second!], 0.2);
+    expect(hostIn(first!)).toBeNull(); // DOM writes wait for the frame the page is drawn in anyway
+    frame();
     const placeholder = badgeButton(hostIn(first!));
     expect(placeholder.textContent).toBe("Seenby …");
     expect(placeholder.getAttribute("aria-busy")).toBe("true");
@@ -122,6 +130,7 @@ describe("badges", () => {
     first!.replaceWith(copy);
     await vi.advanceTimersByTimeAsync(60); // the mutation rescan
     FakeIntersectionObserver.show([copy], 1);
+    frame();
     const hosts = copy.querySelectorAll("[data-seenby-post-id]");
     expect(hosts).toHaveLength(1);
     expect(badgeButton(hosts[0]).textContent).toBe("seen 3× · author follows you");
@@ -141,9 +150,26 @@ describe("badges", () => {
     FakeIntersectionObserver.show([first!], 1);
     await settle();
     posts.acceptPushed([overlay("2088190455821312341", { badges: [{ text: "new", title: null, tone: "warn" }] })]);
+    await settle(); // drawn at the next frame
     expect(badgeButton(hostIn(first!)).textContent).toBe("new");
     posts.acceptPushed([{ ...overlay("2088190455821312341"), platform: "bluesky" }]);
+    await settle();
     expect(badgeButton(hostIn(first!)).textContent).toBe("new");
+  });
+
+  it("draws the overlays that arrive before a frame in one pass, at the next frame, the newest per post", async () => {
+    const posts = start();
+    const [first] = tweets();
+    FakeIntersectionObserver.show([first!], 1);
+    await settle();
+    const updates = vi.spyOn(BadgeView.prototype, "update");
+    posts.acceptPushed([overlay("2088190455821312341", { badges: [{ text: "older", title: null, tone: "info" }] })]);
+    posts.acceptPushed([overlay("2088190455821312341", { badges: [{ text: "newer", title: null, tone: "info" }] })]);
+    expect(badgeButton(hostIn(first!)).textContent).toBe("seen 3× · author follows you");
+    await vi.advanceTimersByTimeAsync(50); // a frame, or the wait for one in a hidden tab
+    expect(badgeButton(hostIn(first!)).textContent).toBe("newer");
+    expect(updates).toHaveBeenCalledTimes(1);
+    updates.mockRestore();
   });
 
   it("fills a 'no data yet' badge once a push says the page's captures were ingested", async () => {
@@ -273,23 +299,47 @@ describe("panel", () => {
 });
 
 describe("theme", () => {
-  it("switches to dark styles on a dark site", () => {
+  /** Idle callbacks, run when a test says the page is idle. */
+  let idle: (() => void)[] = [];
+  const runIdle = (): void => {
+    for (const work of idle.splice(0)) work();
+  };
+  beforeEach(() => {
+    idle = [];
+    vi.stubGlobal("requestIdleCallback", (work: () => void) => idle.push(work));
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("switches the badges to dark styles on a dark site once the page is idle", () => {
     document.body.style.backgroundColor = "rgb(0, 0, 0)";
     start();
-    const [first] = tweets();
+    const [first, second] = tweets();
     FakeIntersectionObserver.show([first!], 1);
+    frame();
+    expect(hostIn(first!)?.getAttribute("data-theme")).toBe("light"); // the system's scheme until then
+    runIdle();
     expect(hostIn(first!)?.getAttribute("data-theme")).toBe("dark");
+    FakeIntersectionObserver.show([second!], 1);
+    frame();
+    expect(hostIn(second!)?.getAttribute("data-theme")).toBe("dark");
     document.body.style.backgroundColor = "";
   });
 
-  it("reads the page's colours once, not for every batch of posts (a style read can force a layout)", () => {
+  it("reads the page's colours once, at idle time, not while placing badges (a style read can force a style recalculation)", () => {
     const styleReads = vi.spyOn(window, "getComputedStyle");
     start();
     const [first, second] = tweets();
     FakeIntersectionObserver.show([first!], 1);
+    frame();
+    expect(hostIn(first!)).not.toBeNull();
+    expect(styleReads).not.toHaveBeenCalled();
+    runIdle();
     const reads = styleReads.mock.calls.length;
     expect(reads).toBeGreaterThan(0);
     FakeIntersectionObserver.show([second!], 1);
+    runIdle();
     expect(styleReads.mock.calls.length).toBe(reads);
     styleReads.mockRestore();
   });
@@ -298,6 +348,8 @@ describe("theme", () => {
     start();
     const [first] = tweets();
     FakeIntersectionObserver.show([first!], 1);
+    frame();
+    runIdle();
     expect(hostIn(first!)?.getAttribute("data-theme")).toBe("light");
   });
 });
