@@ -47,8 +47,11 @@ test: test-deps extension lint typecheck pytest extension-test
 screenshots: install extension
 	SEENBY_E2E_PLUGINS= SEENBY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_screenshots.py
 
-bench: install
-	@for b in bench/*.py; do [ -e "$$b" ] && $(BIN)/python "$$b"; done; true
+# Each prints its figures beside its target; overlay_scale takes --sizes 1000000 for the 1M run.
+BENCHMARKS := startup ingest overlay_latency overlay_scale eval_audience
+
+bench: install extension
+	@for b in $(BENCHMARKS); do $(BIN)/python bench/$$b.py || exit 1; done
 
 clean:
 	rm -rf $(VENV) extension/node_modules extension/dist .pytest_cache .mypy_cache .ruff_cache
