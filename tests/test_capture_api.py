@@ -132,6 +132,19 @@ def test_parser_failure_keeps_raw_capture_with_error(server: Server) -> None:
     assert ("Feed", "partial") in failed and ("api", "error") in failed
 
 
+def test_rows_that_cannot_be_written_leave_the_raw_captures_for_reparse(server: Server) -> None:
+    """The whole batch's rows are refused: its captures are still stored, marked error."""
+    bad = capture(body={"posts": [POST_A], "unwritable": True})
+    good = capture(body=feed(POST_B))
+    result = server.post_captures(bad, good).json()
+    assert result["accepted"] == 2
+    assert set(result["statuses"].values()) == {"error"}
+    rows = server.sql("SELECT id, parse_status, parse_error, body FROM captures ORDER BY id")
+    assert {r[0] for r in rows} == {bad["id"], good["id"]}
+    assert all(r[1] == "error" and "writing parsed rows failed" in r[2] for r in rows)
+    assert server.sql("SELECT count(*) FROM posts") == [[0]]
+
+
 def test_impressions_are_stored(server: Server) -> None:
     seen = capture(
         kind="impression", url="https://example.test/home", body={"post_id": "a1", "dwell_ms": 1450}

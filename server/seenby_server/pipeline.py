@@ -21,7 +21,7 @@ from seenby import Capture, ParseResult, UnrecognizedPayload
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.writes import UTC_TIME, ParsedBatch, write_parsed
 
-ParseStatus = Literal["pending", "parsed", "partial", "unrecognized", "error", "unhandled"]
+ParseStatus = Literal["parsed", "partial", "unrecognized", "error", "unhandled"]
 
 CaptureId = Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
 Url = Annotated[str, msgspec.Meta(min_length=1, max_length=16_384, pattern=r"^https?://")]

@@ -13,32 +13,40 @@ from typing import Any
 
 import duckdb
 import msgspec
+import msgspec.inspect
 import polars as pl
 
 from seenby import Account, Interaction, ParseResult, Post, PostMetrics, Viewer
 
 UTC_TIME = pl.Datetime("us", "UTC")
 
-_POLARS_TYPES: dict[str, pl.DataType] = {
-    "str": pl.String(),
-    "int": pl.Int64(),
-    "float": pl.Float64(),
-    "bool": pl.Boolean(),
-    "datetime": UTC_TIME,
+_POLARS_TYPES: dict[type[msgspec.inspect.Type], pl.DataType] = {
+    msgspec.inspect.IntType: pl.Int64(),
+    msgspec.inspect.FloatType: pl.Float64(),
+    msgspec.inspect.BoolType: pl.Boolean(),
+    msgspec.inspect.DateTimeType: UTC_TIME,
 }
 
 
+def _polars_type(info: msgspec.inspect.Type) -> pl.DataType:
+    """The column type of a struct field: ``X | None`` is X; strings and literals are text."""
+    if isinstance(info, msgspec.inspect.UnionType):
+        (info,) = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
+    return _POLARS_TYPES.get(type(info), pl.String())
+
+
 def _schema(struct: type[msgspec.Struct]) -> dict[str, pl.DataType]:
-    schema: dict[str, pl.DataType] = {}
-    for field in msgspec.structs.fields(struct):
-        names = str(field.type)
-        kind = next((k for k in ("datetime", "bool", "float", "int") if k in names), "str")
-        schema[field.name] = _POLARS_TYPES[kind]
-    return schema
+    info = msgspec.inspect.type_info(struct)
+    assert isinstance(info, msgspec.inspect.StructType)
+    return {
+        field.name: _polars_type(field.type)
+        for field in info.fields
+        if not isinstance(field.type, msgspec.inspect.ListType)  # aliases: a table of their own
+    }
 
 
 ACCOUNT_SCHEMA = _schema(Account)
-POST_SCHEMA = {name: kind for name, kind in _schema(Post).items() if name != "aliases"}
+POST_SCHEMA = _schema(Post)
 METRICS_SCHEMA = _schema(PostMetrics)
 INTERACTION_SCHEMA = _schema(Interaction)
 VIEWER_SCHEMA = _schema(Viewer)

@@ -3,7 +3,8 @@
 It declares the made-up platform ``example`` on example.test and parses a simple
 JSON feed, so the server's contract can be tested independently of the real
 sites' parsers. A body ``{"explode": true}`` makes the parser raise, and
-``{"weird": ...}`` is an unrecognized shape.
+``{"weird": ...}`` is an unrecognized shape; ``{"unwritable": true}`` yields a row the
+database refuses (a post without an id).
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
                     source="flag",
                 )
             )
+    if body.get("unwritable"):
+        result.posts.append(seenby.Post(platform="example", post_id=None))  # type: ignore[arg-type]
     if "me" in body:
         result.viewers.append(seenby.Viewer(platform="example", account_id=str(body["me"])))
     return result
