@@ -132,17 +132,32 @@ def test_parser_failure_keeps_raw_capture_with_error(server: Server) -> None:
     assert ("Feed", "partial") in failed and ("api", "error") in failed
 
 
-def test_rows_that_cannot_be_written_leave_the_raw_captures_for_reparse(server: Server) -> None:
-    """The whole batch's rows are refused: its captures are still stored, marked error."""
+def test_rows_that_cannot_be_written_leave_the_raw_capture_for_reparse(server: Server) -> None:
+    """One capture's rows are refused by the tables: it is kept raw and marked error, and
+    the rows of the other captures merged with it still land."""
     bad = capture(body={"posts": [POST_A], "unwritable": True})
     good = capture(body=feed(POST_B))
     result = server.post_captures(bad, good).json()
     assert result["accepted"] == 2
-    assert set(result["statuses"].values()) == {"error"}
-    rows = server.sql("SELECT id, parse_status, parse_error, body FROM captures ORDER BY id")
-    assert {r[0] for r in rows} == {bad["id"], good["id"]}
-    assert all(r[1] == "error" and "writing parsed rows failed" in r[2] for r in rows)
-    assert server.sql("SELECT count(*) FROM posts") == [[0]]
+    assert result["statuses"] == {bad["id"]: "error", good["id"]: "parsed"}
+    rows = server.sql("SELECT id, parse_status, parse_error, body IS NOT NULL FROM captures")
+    by_id = {r[0]: r[1:] for r in rows}
+    assert by_id[bad["id"]][0] == "error" and "writing parsed rows failed" in by_id[bad["id"]][1]
+    assert by_id[bad["id"]][2]
+    assert by_id[good["id"]] == ["parsed", None, True]
+    assert server.sql("SELECT post_id FROM posts") == [["b2"]]
+
+
+def test_refused_rows_show_in_the_captures_table_when_overlays_are_not_asked(
+    server: Server,
+) -> None:
+    """Without overlays the answer comes before the merge; the capture row tells the end."""
+    bad = capture(body={"posts": [POST_A], "unwritable": True})
+    response = server.request(
+        "POST", "/api/v1/captures?overlays=false", json={"captures": [bad]}
+    ).json()
+    assert response["statuses"] == {bad["id"]: "parsed"}
+    assert server.sql("SELECT parse_status, rows_merged FROM captures") == [["error", True]]
 
 
 def test_impressions_are_stored(server: Server) -> None:

@@ -52,6 +52,21 @@ def test_acknowledged_captures_survive_kill_9(make_server) -> None:
     assert parsed >= len(acknowledged)
 
 
+def test_rows_not_merged_when_killed_are_merged_at_the_next_start(make_server) -> None:
+    """A bulk request is answered once its captures commit; their rows merge a moment
+    later. A kill in between loses nothing: the next start re-parses them."""
+    server: Server = make_server()
+    batch = [
+        capture(body={"posts": [{"id": f"k{i}", "author": "u", "likes": i}]}) for i in range(30)
+    ]
+    response = server.request("POST", "/api/v1/captures?overlays=false", json={"captures": batch})
+    assert response.status_code == 200
+    server.stop(signal.SIGKILL)  # well within the second rows may wait for a merge
+    restarted = make_server(port=server.port)
+    assert restarted.sql("SELECT count(*), sum(likes) FROM posts_latest") == [[30, 435]]
+    assert restarted.sql("SELECT count(*) FROM captures WHERE NOT rows_merged") == [[0]]
+
+
 def test_sigterm_finishes_and_exits_cleanly(make_server) -> None:
     server: Server = make_server()
     assert server.post_captures(capture()).status_code == 200

@@ -9,7 +9,7 @@ import pytest
 
 import seenby
 from seenby_server.store import Store, StoreError
-from seenby_server.writes import ParsedBatch, write_parsed
+from seenby_server.writes import ParsedBatch, write_frames
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
@@ -26,7 +26,7 @@ def result(followers: int | None, likes: int, text: str | None = "hello") -> see
 def write(store: Store, capture_id: str, at: datetime, parsed: seenby.ParseResult) -> None:
     batch = ParsedBatch()
     batch.add(capture_id, at, parsed)
-    store.write_sync(lambda cur: write_parsed(cur, batch))
+    store.write_sync(lambda cur: write_frames(cur, batch.frames()))
 
 
 def rows(store: Store, sql: str) -> list[tuple]:
@@ -73,7 +73,7 @@ def test_duplicates_within_one_batch_are_merged(store: Store) -> None:
     batch = ParsedBatch()
     batch.add("c1", T0, result(100, 5))
     batch.add("c2", T0 + timedelta(minutes=1), result(None, 6, text=None))
-    store.write_sync(lambda cur: write_parsed(cur, batch))
+    store.write_sync(lambda cur: write_frames(cur, batch.frames()))
     assert rows(store, "SELECT followers FROM accounts") == [(100,)]
     assert rows(store, "SELECT likes FROM posts_latest") == [(6,)]
 

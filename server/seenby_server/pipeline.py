@@ -1,14 +1,14 @@
-"""The capture pipeline: validate → parse → store raw captures and rows in one commit.
+"""The capture pipeline: validate → parse → store raw captures → hand the rows to the merger.
 
-Parser exceptions are caught per capture and recorded on the capture row; if
-writing the parsed rows fails, the transaction is retried with the raw captures
-alone, marked ``error``. Either way what the extension sent is kept for
-``seenby reparse``, and the answer is sent only after the commit.
+Parsing and building the rows' frames happen outside the writer thread. The raw
+captures are committed before the answer is sent; their rows are merged in bulk
+(merge.py). Parser exceptions are caught per capture and recorded on the capture
+row, and what the extension sent is always kept for ``seenby reparse``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -19,7 +19,7 @@ import polars as pl
 
 from seenby import Capture, ParseResult, UnrecognizedPayload
 from seenby_server.plugins import PluginHost, describe
-from seenby_server.writes import UTC_TIME, ParsedBatch, write_parsed
+from seenby_server.writes import UTC_TIME, ParsedBatch, RowFrames, write_frames
 
 ParseStatus = Literal["parsed", "partial", "unrecognized", "error", "unhandled"]
 
@@ -63,7 +63,8 @@ class StoredCapture(msgspec.Struct, kw_only=True):
 
     capture: Capture
     request_body: str | None
-    body: str | None
+    body: bytes | None
+    """The body column's text, UTF-8 encoded."""
     body_is_json: bool
     impression: ImpressionBody | None = None
 
@@ -71,25 +72,32 @@ class StoredCapture(msgspec.Struct, kw_only=True):
 _capture_decoder = msgspec.json.Decoder(CaptureIn)
 
 
-def _raw_text(raw: msgspec.Raw) -> tuple[str | None, bytes | None, str | None]:
-    """(text for the body column, JSON bytes for parsers, decoded text for text bodies)."""
+def _raw_body(raw: msgspec.Raw) -> tuple[bytes | None, bytes | None, str | None]:
+    """(UTF-8 for the body column, JSON bytes for parsers, decoded text for text bodies).
+
+    The column gets bytes, not ``str``: DuckDB decodes them (``decode()``) without a
+    Python copy of bodies that run to megabytes per request.
+    """
     data = bytes(raw)
     if data == b"null":
         return None, None, None
     if data[:1] == b'"':
         text = msgspec.json.decode(data, type=str)
-        return text, None, text
-    return data.decode("utf-8"), data, None
+        return text.encode(), None, text
+    return data, data, None
 
 
-def validate(raw: msgspec.Raw, plugins: PluginHost) -> StoredCapture | str:
-    """A stored capture, or the reason it is rejected."""
-    try:
-        item = _capture_decoder.decode(raw)
-    except msgspec.DecodeError as exc:
-        return str(exc)
+def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture | str:
+    """A stored capture, or the reason it is rejected (``raw`` may be decoded already)."""
+    if isinstance(raw, CaptureIn):
+        item = raw
+    else:
+        try:
+            item = _capture_decoder.decode(raw)
+        except msgspec.DecodeError as exc:
+            return str(exc)
     platform = item.platform or plugins.infer_platform(item.url, item.page_url)
-    body_text, body_json, text_body = _raw_text(item.body)
+    body_utf8, body_json, text_body = _raw_body(item.body)
     request_text = None if item.request_body == _NULL else bytes(item.request_body).decode()
     impression = None
     if item.kind == "impression":
@@ -116,7 +124,7 @@ def validate(raw: msgspec.Raw, plugins: PluginHost) -> StoredCapture | str:
     return StoredCapture(
         capture=capture,
         request_body=request_text,
-        body=body_text,
+        body=body_utf8,
         body_is_json=body_json is not None,
         impression=impression,
     )
@@ -134,11 +142,12 @@ CAPTURE_SCHEMA = {
     "captured_at": UTC_TIME,
     "received_at": UTC_TIME,
     "request_body": pl.String(),
-    "body": pl.String(),
+    "body": pl.Binary(),
     "body_is_json": pl.Boolean(),
     "parse_status": pl.String(),
     "parse_error": pl.String(),
     "parsed_at": UTC_TIME,
+    "rows_merged": pl.Boolean(),
 }
 
 
@@ -163,8 +172,12 @@ def store_raw(
     items: Sequence[StoredCapture],
     received_at: datetime,
     outcomes: Sequence[ParseOutcome],
+    unmerged: Collection[str] = (),
 ) -> None:
-    """Insert captures verbatim, with what parsing made of them (``outcomes``, same order)."""
+    """Insert captures verbatim, with what parsing made of them (``outcomes``, same order).
+
+    ``unmerged``: the captures whose parsed rows are still to be merged (merge.py).
+    """
     if not items:
         return
     frame = pl.DataFrame(
@@ -187,12 +200,16 @@ def store_raw(
             "parse_status": [o.status for o in outcomes],
             "parse_error": [o.error for o in outcomes],
             "parsed_at": [received_at] * len(items),
+            "rows_merged": [i.capture.id not in unmerged for i in items],
         },
         schema=CAPTURE_SCHEMA,
     )
     cur.register("incoming_captures", frame.to_arrow())
     try:
-        cur.execute("INSERT INTO captures BY NAME SELECT * FROM incoming_captures")
+        cur.execute(
+            "INSERT INTO captures BY NAME "
+            "SELECT * REPLACE (decode(body) AS body) FROM incoming_captures"
+        )
     finally:
         cur.unregister("incoming_captures")
 
@@ -278,25 +295,37 @@ def parse_each(plugins: PluginHost, items: Iterable[StoredCapture]) -> list[Pars
 
 @dataclass
 class ParsedCaptures:
-    """The rows of a batch of parsed captures, ready to write, and their outcomes."""
+    """The rows of a batch of parsed captures, as frames ready to write, and their outcomes."""
 
-    rows: ParsedBatch
+    rows: RowFrames
     outcomes: list[ParseOutcome]
-    impressions: list[tuple[StoredCapture, ImpressionBody]]
 
     @classmethod
     def collect(cls, parsed: Iterable[ParsedCapture]) -> ParsedCaptures:
-        rows = ParsedBatch()
+        batch = ParsedBatch()
         outcomes: list[ParseOutcome] = []
-        impressions: list[tuple[StoredCapture, ImpressionBody]] = []
         for entry in parsed:
             capture = entry.item.capture
-            if entry.item.impression is not None:
-                impressions.append((entry.item, entry.item.impression))
+            if (seen := entry.item.impression) is not None:
+                batch.add_impression(
+                    capture.id,
+                    capture.platform,
+                    seen.post_id,
+                    seen.seen_at or capture.captured_at,
+                    seen.dwell_ms,
+                    capture.page_url,
+                )
             if entry.result is not None:
-                rows.add(capture.id, capture.captured_at, entry.result)
+                batch.add(capture.id, capture.captured_at, entry.result)
             outcomes.append(entry.outcome)
-        return cls(rows=rows, outcomes=outcomes, impressions=impressions)
+        return cls(rows=batch.frames(), outcomes=outcomes)
+
+    def of_captures(self, capture_ids: Collection[str]) -> ParsedCaptures:
+        """Only these captures' rows and outcomes."""
+        return ParsedCaptures(
+            rows=self.rows.of_captures(capture_ids),
+            outcomes=[o for o in self.outcomes if o.capture_id in capture_ids],
+        )
 
 
 def parse_batch(plugins: PluginHost, items: Iterable[StoredCapture]) -> ParsedCaptures:
@@ -305,45 +334,8 @@ def parse_batch(plugins: PluginHost, items: Iterable[StoredCapture]) -> ParsedCa
 
 
 def write_batch(cur: duckdb.DuckDBPyConnection, parsed: ParsedCaptures) -> None:
-    """Write a batch's rows and impressions (inside the caller's transaction)."""
-    write_parsed(cur, parsed.rows)
-    if parsed.impressions:
-        _write_impressions(cur, parsed.impressions)
-
-
-def _write_impressions(
-    cur: duckdb.DuckDBPyConnection, impressions: Sequence[tuple[StoredCapture, ImpressionBody]]
-) -> None:
-    frame = pl.DataFrame(
-        {
-            "capture_id": [i.capture.id for i, _ in impressions],
-            "platform": [i.capture.platform for i, _ in impressions],
-            "post_id": [body.post_id for _, body in impressions],
-            "seen_at": [body.seen_at or i.capture.captured_at for i, body in impressions],
-            "dwell_ms": [body.dwell_ms for _, body in impressions],
-            "page_url": [i.capture.page_url for i, _ in impressions],
-        },
-        schema={
-            "capture_id": pl.String(),
-            "platform": pl.String(),
-            "post_id": pl.String(),
-            "seen_at": UTC_TIME,
-            "dwell_ms": pl.Int32(),
-            "page_url": pl.String(),
-        },
-    )
-    cur.register("incoming_impressions", frame.to_arrow())
-    try:
-        # The page may know a post only by an alias (see post_aliases): store the real id.
-        cur.execute(
-            "INSERT INTO impressions BY NAME "
-            "SELECT i.* REPLACE (coalesce(a.post_id, i.post_id) AS post_id) "
-            "FROM incoming_impressions i LEFT JOIN post_aliases a "
-            "ON a.platform = i.platform AND a.alias = i.post_id "
-            "ON CONFLICT (capture_id) DO NOTHING"
-        )
-    finally:
-        cur.unregister("incoming_impressions")
+    """Write a batch's rows (inside the caller's transaction)."""
+    write_frames(cur, parsed.rows)
 
 
 def write_statuses(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[ParseOutcome]) -> None:
@@ -389,8 +381,9 @@ def failed(items: Sequence[StoredCapture], error: str) -> list[ParseOutcome]:
 
 def stored_from_row(row: dict[str, Any]) -> StoredCapture:
     """Rebuild a capture from its ``captures`` row, for reparse."""
-    body: str | None = row["body"]
-    body_json = body.encode() if body is not None and row["body_is_json"] else None
+    text: str | None = row["body"]
+    body = text.encode() if text is not None else None
+    body_json = body if row["body_is_json"] else None
     request_body = row["request_body"]
     capture = Capture(
         id=row["id"],
@@ -401,7 +394,7 @@ def stored_from_row(row: dict[str, Any]) -> StoredCapture:
         page_url=row["page_url"],
         captured_at=row["captured_at"],
         request_body=msgspec.json.decode(request_body) if request_body is not None else None,
-        body=None if body_json is not None else body,
+        body=None if body_json is not None else text,
         body_json=body_json,
         platform=row["platform"],
         operation=row["operation"],

@@ -202,7 +202,14 @@ CREATE INDEX accounts_account_id ON accounts (account_id);
 CREATE INDEX post_aliases_alias ON post_aliases (alias);
 """
 
-MIGRATIONS: list[str] = [_V1, _V2]
+# A capture's parsed rows are merged into the tables in bulk, after the capture itself
+# is committed (see merge.py); until then ``rows_merged`` is false, so a server killed in
+# between re-parses those captures when it starts again.
+_V3 = """
+ALTER TABLE captures ADD COLUMN rows_merged BOOLEAN NOT NULL DEFAULT true;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3]
 
 POSTS_LATEST_BY_ID = """
 WITH p AS (

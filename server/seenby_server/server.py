@@ -58,6 +58,8 @@ def serve(settings: ServerSettings, announce: Callable[[str], None] = print) -> 
     # app's shutdown hooks rather than after `run()` returns.
     app = create_asgi(service, tokens, settings.paths.pairing, on_shutdown=[forget_server])
     write_private(info, msgspec.json.encode(ServerInfo(url, settings.port, os.getpid())))
+    if service.recovered:
+        announce(f"merged the rows of {service.recovered} captures the last run had not merged")
     for failure in plugins.failures:
         announce(f"plugin {failure.plugin} failed in {failure.hook}: {failure.error}")
     names = ", ".join(sorted(plugins.platform_names)) or "none"

@@ -15,15 +15,16 @@ import msgspec
 
 from seenby import Overlay, __version__
 from seenby_server.config import ServerSettings
+from seenby_server.merge import RowMerger
 from seenby_server.overlays import OverlayBuilder
 from seenby_server.pipeline import (
+    CaptureIn,
     ParsedCaptures,
     ParseOutcome,
     Rejection,
     StoredCapture,
     failed,
     parse_batch,
-    parse_each,
     select_new,
     store_raw,
     stored_from_row,
@@ -35,6 +36,7 @@ from seenby_server.plugins import PluginHost, describe
 from seenby_server.refresh import Refresher, RefreshReport
 from seenby_server.sqlguard import SqlResult, run_read_only
 from seenby_server.store import Store
+from seenby_server.writes import RowFrames
 
 log = logging.getLogger("seenby")
 
@@ -47,6 +49,16 @@ class BadBatch(Exception):
 
 class CaptureBatch(msgspec.Struct):
     captures: list[msgspec.Raw]
+
+
+class TypedCaptureBatch(msgspec.Struct):
+    captures: list[CaptureIn]
+
+
+_batch_decoder: msgspec.json.Decoder[CaptureBatch] = msgspec.json.Decoder(CaptureBatch)
+_typed_batch_decoder: msgspec.json.Decoder[TypedCaptureBatch] = msgspec.json.Decoder(
+    TypedCaptureBatch
+)
 
 
 class IngestResult(msgspec.Struct, kw_only=True):
@@ -71,12 +83,15 @@ class Seenby:
         self.store = store
         self.plugins = plugins
         self.overlays = OverlayBuilder(store, plugins, settings.annotate_budget_ms)
+        self.merger = RowMerger(store)
         self.started_at = datetime.now(UTC)
         # Parsing is CPU work outside the writer thread, so one request's parse can
         # overlap another's DuckDB writes (which release the GIL).
         self._parsers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parser")
         specs = plugins.table_specs()
         store.apply_table_specs([spec for _, spec in specs])
+        self.recovered = self.merger.recover(plugins)
+        """Captures whose rows the previous run stopped before merging, merged now."""
         self.refresher = Refresher(
             store,
             plugins,
@@ -87,75 +102,77 @@ class Seenby:
     # -- ingest --------------------------------------------------------------------
 
     async def ingest(self, body: bytes, *, with_overlays: bool = True) -> IngestResult:
+        captures: list[msgspec.Raw | CaptureIn]
         try:
-            batch = msgspec.json.decode(body, type=CaptureBatch)
-        except msgspec.DecodeError as exc:
-            raise BadBatch(f'expected {{"captures": [...]}}: {exc}') from exc
-        if len(batch.captures) > MAX_CAPTURES_PER_BATCH:
+            # Usually every capture is well-formed: one typed pass over the body.
+            captures = list(_typed_batch_decoder.decode(body).captures)
+        except msgspec.DecodeError:
+            try:  # then each capture on its own, so the good ones are kept
+                captures = list(_batch_decoder.decode(body).captures)
+            except msgspec.DecodeError as exc:
+                raise BadBatch(f'expected {{"captures": [...]}}: {exc}') from exc
+        if len(captures) > MAX_CAPTURES_PER_BATCH:
             raise BadBatch(
-                f"{len(batch.captures)} captures in one batch; the limit is "
-                f"{MAX_CAPTURES_PER_BATCH}"
+                f"{len(captures)} captures in one batch; the limit is {MAX_CAPTURES_PER_BATCH}"
             )
         rejected: list[Rejection] = []
         valid: list[StoredCapture] = []
-        for index, raw in enumerate(batch.captures):
-            checked = validate(raw, self.plugins)
+        for index, candidate in enumerate(captures):
+            checked = validate(candidate, self.plugins)
             if isinstance(checked, str):
                 rejected.append(Rejection(index, checked))
             else:
                 valid.append(checked)
         fresh: list[StoredCapture] = []
         outcomes: list[ParseOutcome] = []
-        post_keys: list[tuple[str, str]] = []
+        rows = RowFrames.empty()
         if valid:
-            fresh, outcomes, post_keys = await self._store(valid, datetime.now(UTC))
+            fresh, outcomes, rows = await self._store(valid, datetime.now(UTC))
             if fresh:
                 self.refresher.mark_dirty()
-        overlays = await self._overlays_for(post_keys) if with_overlays else []
+        statuses: dict[str, str] = {o.capture_id: o.status for o in outcomes}
+        overlays: list[Overlay] = []
+        if with_overlays:
+            # Reading settles the merge, so rows the tables refused are known here.
+            overlays = await self._overlays_for(rows.post_keys())
+            await self.store.settle()
+            for capture_id in statuses.keys() & self.merger.write_failures.keys():
+                statuses[capture_id] = "error"
         return IngestResult(
             accepted=len(fresh),
             duplicates=len(valid) - len(fresh),
             rejected=rejected,
             overlays=overlays,
-            statuses={o.capture_id: o.status for o in outcomes},
+            statuses=statuses,
         )
 
     async def _store(
         self, valid: list[StoredCapture], received_at: datetime
-    ) -> tuple[list[StoredCapture], list[ParseOutcome], list[tuple[str, str]]]:
-        """Parse and store new captures in one transaction; on a write failure, keep them raw."""
-
+    ) -> tuple[list[StoredCapture], list[ParseOutcome], RowFrames]:
+        """Parse new captures, commit them raw, and hand their rows to the merger."""
         loop = asyncio.get_running_loop()
-        each = await loop.run_in_executor(self._parsers, parse_each, self.plugins, valid)
+        parsed = await loop.run_in_executor(self._parsers, parse_batch, self.plugins, valid)
 
-        def store_new(
-            cur: Any,
-        ) -> tuple[list[StoredCapture], list[ParseOutcome], list[tuple[str, str]]]:
+        def store_new(cur: Any) -> tuple[list[StoredCapture], ParsedCaptures]:
             fresh = select_new(cur, valid)
-            new_ids = {item.capture.id for item in fresh}
-            parsed = ParsedCaptures.collect(e for e in each if e.item.capture.id in new_ids)
-            store_raw(cur, fresh, received_at, parsed.outcomes)
-            write_batch(cur, parsed)
-            return fresh, parsed.outcomes, parsed.rows.post_keys()
+            mine = parsed
+            if len(fresh) < len(valid):  # resent ids, or repeats within the batch
+                mine = parsed.of_captures({item.capture.id for item in fresh})
+            by_id = {o.capture_id: o for o in mine.outcomes}
+            outcomes = [by_id[item.capture.id] for item in fresh]
+            store_raw(cur, fresh, received_at, outcomes, set(mine.rows.captures))
+            return fresh, mine
 
-        try:
-            return await self.store.write(store_new)
-        except Exception as exc:
-            log.exception("writing parsed rows failed; keeping the raw captures")
-            error = f"writing parsed rows failed: {describe(exc)}"
-
-            def store_raw_only(cur: Any) -> tuple[list[StoredCapture], list[ParseOutcome]]:
-                fresh = select_new(cur, valid)
-                outcomes = failed(fresh, error)
-                store_raw(cur, fresh, received_at, outcomes)
-                return fresh, outcomes
-
-            fresh, outcomes = await self.store.write(store_raw_only)
-            return fresh, outcomes, []
+        fresh, mine = await self.store.write(store_new, then=lambda r: self.merger.add(r[1].rows))
+        if self.merger.full:
+            await self.store.settle()
+        by_id = {o.capture_id: o for o in mine.outcomes}
+        return fresh, [by_id[item.capture.id] for item in fresh], mine.rows
 
     async def _reparse_items(self, items: Sequence[StoredCapture]) -> list[ParseOutcome]:
+        parsed = parse_batch(self.plugins, items)
+
         def parse_again(cur: Any) -> list[ParseOutcome]:
-            parsed = parse_batch(self.plugins, items)
             write_batch(cur, parsed)
             write_statuses(cur, parsed.outcomes)
             return parsed.outcomes

@@ -7,9 +7,11 @@ fresher data and parsing the same capture twice changes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import datetime
-from typing import Any
+import contextlib
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, ClassVar, cast
 
 import duckdb
 import msgspec
@@ -35,6 +37,27 @@ def _polars_type(info: msgspec.inspect.Type) -> pl.DataType:
     return _POLARS_TYPES.get(type(info), pl.String())
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def utc_times(name: str, values: Sequence[datetime | None]) -> pl.Series:
+    """A UTC timestamp column from Python datetimes (naive ones are taken as UTC).
+
+    Going through epoch microseconds is about ten times faster than letting polars
+    convert time-zone-aware datetimes, which it does one Python call at a time; on
+    the capture path that conversion was the largest single cost.
+    """
+    micros = [
+        None
+        if value is None
+        else ((value if value.tzinfo is not None else value.replace(tzinfo=UTC)) - _EPOCH)
+        // _MICROSECOND
+        for value in values
+    ]
+    return pl.Series(name, micros, dtype=pl.Int64()).cast(UTC_TIME)
+
+
 def _schema(struct: type[msgspec.Struct]) -> dict[str, pl.DataType]:
     info = msgspec.inspect.type_info(struct)
     assert isinstance(info, msgspec.inspect.StructType)
@@ -52,6 +75,79 @@ INTERACTION_SCHEMA = _schema(Interaction)
 VIEWER_SCHEMA = _schema(Viewer)
 
 
+IMPRESSION_SCHEMA = {
+    "capture_id": pl.String(),
+    "platform": pl.String(),
+    "post_id": pl.String(),
+    "seen_at": UTC_TIME,
+    "dwell_ms": pl.Int32(),
+    "page_url": pl.String(),
+}
+ALIAS_SCHEMA = {
+    "capture_id": pl.String(),
+    "platform": pl.String(),
+    "alias": pl.String(),
+    "post_id": pl.String(),
+}
+
+
+@dataclass(frozen=True)
+class RowFrames:
+    """Parsed rows as one polars frame per table, every row tagged with its ``capture_id``.
+
+    Built outside the writer thread (it is Python work); the writer only runs SQL.
+    """
+
+    accounts: pl.DataFrame
+    posts: pl.DataFrame
+    aliases: pl.DataFrame
+    metrics: pl.DataFrame
+    interactions: pl.DataFrame
+    viewers: pl.DataFrame
+    impressions: pl.DataFrame
+    captures: tuple[str, ...]
+    """Every capture with at least one row here."""
+
+    @classmethod
+    def empty(cls) -> RowFrames:
+        return ParsedBatch().frames()
+
+    TABLES: ClassVar[tuple[str, ...]] = (
+        "accounts",
+        "posts",
+        "aliases",
+        "metrics",
+        "interactions",
+        "viewers",
+        "impressions",
+    )
+
+    @property
+    def height(self) -> int:
+        return sum(getattr(self, t).height for t in self.TABLES)
+
+    @classmethod
+    def concat(cls, batches: Sequence[RowFrames]) -> RowFrames:
+        if len(batches) == 1:
+            return batches[0]
+        return cls(
+            **{t: pl.concat([getattr(b, t) for b in batches]) for t in cls.TABLES},
+            captures=tuple(dict.fromkeys(c for b in batches for c in b.captures)),
+        )
+
+    def of_captures(self, capture_ids: Collection[str]) -> RowFrames:
+        """Only the rows of these captures."""
+        ids = pl.Series(list(capture_ids), dtype=pl.String())
+        return RowFrames(
+            **{t: getattr(self, t).filter(pl.col("capture_id").is_in(ids)) for t in self.TABLES},
+            captures=tuple(c for c in self.captures if c in capture_ids),
+        )
+
+    def post_keys(self) -> list[tuple[str, str]]:
+        """(platform, post_id) of every post, first appearance order."""
+        return self.posts.select("platform", "post_id").unique(maintain_order=True).rows()
+
+
 class ParsedBatch:
     """Rows from many captures, each tagged with the capture that produced it."""
 
@@ -63,6 +159,8 @@ class ParsedBatch:
             Interaction: [],
             Viewer: [],
         }
+        self._impressions: list[tuple[Any, ...]] = []
+        self._captures: dict[str, None] = {}
 
     def add(self, capture_id: str, captured_at: datetime, result: ParseResult) -> None:
         for struct, rows in (
@@ -72,38 +170,66 @@ class ParsedBatch:
             (Interaction, result.interactions),
             (Viewer, result.viewers),
         ):
-            self._rows[struct].extend((capture_id, captured_at, row) for row in rows)
+            if rows:
+                self._rows[struct].extend((capture_id, captured_at, row) for row in rows)
+                self._captures[capture_id] = None
 
-    def frame(self, struct: type[msgspec.Struct], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    def add_impression(
+        self,
+        capture_id: str,
+        platform: str | None,
+        post_id: str,
+        seen_at: datetime,
+        dwell_ms: int,
+        page_url: str | None,
+    ) -> None:
+        """A post that was on screen (an ``impression`` capture)."""
+        self._impressions.append((capture_id, platform, post_id, seen_at, dwell_ms, page_url))
+        self._captures[capture_id] = None
+
+    def frames(self) -> RowFrames:
+        return RowFrames(
+            accounts=self._frame(Account, ACCOUNT_SCHEMA),
+            posts=self._frame(Post, POST_SCHEMA),
+            aliases=self._aliases(),
+            metrics=self._frame(PostMetrics, METRICS_SCHEMA),
+            interactions=self._frame(Interaction, INTERACTION_SCHEMA),
+            viewers=self._frame(Viewer, VIEWER_SCHEMA),
+            impressions=self._impression_frame(),
+            captures=tuple(self._captures),
+        )
+
+    def _frame(self, struct: type[msgspec.Struct], schema: dict[str, pl.DataType]) -> pl.DataFrame:
         rows = self._rows[struct]
-        columns: dict[str, list[Any]] = {
+        columns: dict[str, pl.Series | list[Any]] = {
             name: [getattr(row, name) for _, _, row in rows] for name in schema
         }
         columns["capture_id"] = [capture_id for capture_id, _, _ in rows]
         columns["seen_at"] = [seen for _, seen, _ in rows]
         full_schema = {**schema, "capture_id": pl.String(), "seen_at": UTC_TIME}
+        for name, dtype in full_schema.items():
+            if dtype == UTC_TIME:
+                columns[name] = utc_times(name, cast(list[datetime | None], columns[name]))
         return pl.DataFrame(columns, schema=full_schema)
 
-    def aliases(self) -> pl.DataFrame:
-        """(platform, alias, post_id) for every alias the batch's posts declare."""
+    def _impression_frame(self) -> pl.DataFrame:
+        if not self._impressions:
+            return pl.DataFrame(schema=IMPRESSION_SCHEMA)
+        columns = dict(zip(IMPRESSION_SCHEMA, zip(*self._impressions, strict=True), strict=True))
+        return pl.DataFrame(
+            {**columns, "seen_at": utc_times("seen_at", columns["seen_at"])},
+            schema=IMPRESSION_SCHEMA,
+        )
+
+    def _aliases(self) -> pl.DataFrame:
+        """(capture_id, platform, alias, post_id) for every alias the posts declare."""
         rows = [
-            (post.platform, alias, post.post_id)
-            for _, _, post in self._rows[Post]
+            (capture_id, post.platform, alias, post.post_id)
+            for capture_id, _, post in self._rows[Post]
             for alias in post.aliases
             if alias != post.post_id
         ]
-        return pl.DataFrame(
-            rows,
-            schema={"platform": pl.String(), "alias": pl.String(), "post_id": pl.String()},
-            orient="row",
-        ).unique(["platform", "alias"], keep="last")
-
-    def post_keys(self) -> list[tuple[str, str]]:
-        """(platform, post_id) of every post in the batch, first appearance order."""
-        seen: dict[tuple[str, str], None] = {}
-        for _, _, post in self._rows[Post]:
-            seen.setdefault((post.platform, post.post_id), None)
-        return list(seen)
+        return pl.DataFrame(rows, schema=ALIAS_SCHEMA, orient="row")
 
 
 def _latest_non_null(
@@ -141,32 +267,28 @@ def _upsert_newest_wins(
     assignments.append(f"{last} = greatest({table}.{last}, excluded.{last})")
     if first:
         assignments.append(f"{first} = least({table}.{first}, excluded.{first})")
-    cur.register("incoming", frame.to_arrow())
-    try:
-        cur.execute(
-            f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
-            f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(assignments)}"
-        )
-    finally:
-        cur.unregister("incoming")
+    _run_with(
+        cur,
+        frame,
+        f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {', '.join(assignments)}",
+    )
 
 
 def _insert_new(
     cur: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, keys: Sequence[str]
 ) -> None:
-    cur.register("incoming", frame.to_arrow())
-    try:
-        cur.execute(
-            f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
-            f"ON CONFLICT ({', '.join(keys)}) DO NOTHING"
-        )
-    finally:
-        cur.unregister("incoming")
+    _run_with(
+        cur,
+        frame,
+        f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
+        f"ON CONFLICT ({', '.join(keys)}) DO NOTHING",
+    )
 
 
-def write_parsed(cur: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> None:
-    """Upsert every row of ``batch`` (inside the caller's transaction)."""
-    accounts = batch.frame(Account, ACCOUNT_SCHEMA)
+def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
+    """Upsert every row (inside the caller's transaction)."""
+    accounts = rows.accounts
     if accounts.height:
         value_cols = [c for c in ACCOUNT_SCHEMA if c not in ("platform", "account_id")]
         merged = _latest_non_null(accounts, ["platform", "account_id"], value_cols)
@@ -186,20 +308,18 @@ def write_parsed(cur: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> None:
             keys = ["capture_id", "platform", "account_id"]
             _insert_new(cur, "account_metrics", counts.unique(keys, keep="last"), keys)
 
-    posts = batch.frame(Post, POST_SCHEMA)
+    posts = rows.posts
     if posts.height:
         value_cols = [c for c in POST_SCHEMA if c not in ("platform", "post_id")]
         merged = _latest_non_null(posts, ["platform", "post_id"], value_cols)
         _upsert_newest_wins(cur, "posts", merged.drop("capture_id"), ["platform", "post_id"])
-        aliases = batch.aliases()
-        if aliases.height:
-            cur.register("incoming", aliases.to_arrow())
-            try:
-                cur.execute("INSERT OR REPLACE INTO post_aliases BY NAME SELECT * FROM incoming")
-            finally:
-                cur.unregister("incoming")
+    if rows.aliases.height:
+        aliases = rows.aliases.drop("capture_id").unique(["platform", "alias"], keep="last")
+        _run_with(
+            cur, aliases, "INSERT OR REPLACE INTO post_aliases BY NAME SELECT * FROM incoming"
+        )
 
-    metrics = batch.frame(PostMetrics, METRICS_SCHEMA)
+    metrics = rows.metrics
     if metrics.height:
         metrics = metrics.with_columns(pl.col("observed_at").fill_null(pl.col("seen_at")))
         keys = ["capture_id", "platform", "post_id"]
@@ -221,14 +341,39 @@ def write_parsed(cur: duckdb.DuckDBPyConnection, batch: ParsedBatch) -> None:
             first=None,
         )
 
-    interactions = batch.frame(Interaction, INTERACTION_SCHEMA)
-    if interactions.height:
-        _write_interactions(cur, interactions)
+    if rows.interactions.height:
+        _write_interactions(cur, rows.interactions)
 
-    viewers = batch.frame(Viewer, VIEWER_SCHEMA)
+    viewers = rows.viewers
     if viewers.height:
         merged = _latest_non_null(viewers, ["platform", "account_id"], ["handle"])
         _upsert_newest_wins(cur, "viewers", merged.drop("capture_id"), ["platform", "account_id"])
+
+    if rows.impressions.height:
+        # The page may know a post only by an alias (see post_aliases): store the real id.
+        # Aliases are written above, so the ones from this same batch resolve too.
+        _run_with(
+            cur,
+            rows.impressions,
+            "INSERT INTO impressions BY NAME "
+            "SELECT i.* REPLACE (coalesce(a.post_id, i.post_id) AS post_id) "
+            "FROM incoming i LEFT JOIN post_aliases a "
+            "ON a.platform = i.platform AND a.alias = i.post_id "
+            "ON CONFLICT (capture_id) DO NOTHING",
+        )
+
+
+def _run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame, sql: str) -> None:
+    """Run ``sql`` with ``frame`` registered as ``incoming``."""
+    cur.register("incoming", frame.to_arrow())
+    try:
+        cur.execute(sql)
+    except duckdb.Error:
+        # The transaction is aborted now and refuses the unregister too; raise the cause.
+        with contextlib.suppress(duckdb.Error):
+            cur.unregister("incoming")
+        raise
+    cur.unregister("incoming")
 
 
 def _write_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
@@ -247,20 +392,18 @@ def _write_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> 
         .drop("seen_at")
     )
     newer = "excluded.updated_at >= interactions.updated_at"
-    cur.register("incoming", frame.to_arrow())
-    try:
-        cur.execute(
-            "INSERT INTO interactions BY NAME SELECT * FROM incoming "
-            "ON CONFLICT (platform, kind, target_id) DO UPDATE SET "
-            f"undone = CASE WHEN {newer} THEN excluded.undone ELSE interactions.undone END, "
-            f"source = CASE WHEN {newer} THEN excluded.source ELSE interactions.source END, "
-            f"capture_id = CASE WHEN {newer} THEN excluded.capture_id "
-            "ELSE interactions.capture_id END, "
-            "occurred_at = coalesce(least(interactions.occurred_at, excluded.occurred_at), "
-            "interactions.occurred_at, excluded.occurred_at), "
-            "account_id = coalesce(interactions.account_id, excluded.account_id), "
-            "post_id = coalesce(interactions.post_id, excluded.post_id), "
-            "updated_at = greatest(interactions.updated_at, excluded.updated_at)"
-        )
-    finally:
-        cur.unregister("incoming")
+    _run_with(
+        cur,
+        frame,
+        "INSERT INTO interactions BY NAME SELECT * FROM incoming "
+        "ON CONFLICT (platform, kind, target_id) DO UPDATE SET "
+        f"undone = CASE WHEN {newer} THEN excluded.undone ELSE interactions.undone END, "
+        f"source = CASE WHEN {newer} THEN excluded.source ELSE interactions.source END, "
+        f"capture_id = CASE WHEN {newer} THEN excluded.capture_id "
+        "ELSE interactions.capture_id END, "
+        "occurred_at = coalesce(least(interactions.occurred_at, excluded.occurred_at), "
+        "interactions.occurred_at, excluded.occurred_at), "
+        "account_id = coalesce(interactions.account_id, excluded.account_id), "
+        "post_id = coalesce(interactions.post_id, excluded.post_id), "
+        "updated_at = greatest(interactions.updated_at, excluded.updated_at)",
+    )

@@ -1,0 +1,150 @@
+"""Deferred row merging: reads see every acknowledged capture's rows; nothing is lost."""
+
+from __future__ import annotations
+
+import threading
+import time
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import msgspec
+import pytest
+
+import seenby
+from conftest import capture
+from seenby_server.merge import RowMerger
+from seenby_server.pipeline import ParseOutcome, store_raw, validate
+from seenby_server.plugins import load_plugins
+from seenby_server.store import Store
+from seenby_server.writes import ParsedBatch, utc_times
+from support import example_plugin
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def post_rows(capture_id: str, post_id: str, likes: int) -> ParsedBatch:
+    batch = ParsedBatch()
+    batch.add(
+        capture_id,
+        T0,
+        seenby.ParseResult(
+            posts=[seenby.Post(platform="x", post_id=post_id, text="hi")],
+            metrics=[seenby.PostMetrics(platform="x", post_id=post_id, likes=likes)],
+        ),
+    )
+    return batch
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "t.duckdb")
+    yield s
+    s.close()
+
+
+def test_a_read_waits_for_pending_rows(store: Store) -> None:
+    merger = RowMerger(store)
+    store.write_sync(lambda cur: None, then=lambda _: merger.add(post_rows("c1", "1", 5).frames()))
+    assert store.read_sync(
+        lambda cur: cur.execute("SELECT likes FROM posts_latest").fetchall()
+    ) == [(5,)]
+
+
+def test_a_reader_arriving_during_a_merge_waits_for_its_end(store: Store) -> None:
+    """The second reader must not take "a merge is running" for "nothing is pending"."""
+    started = threading.Event()
+
+    def slow_settler(cur: duckdb.DuckDBPyConnection) -> None:
+        started.set()
+        time.sleep(0.3)
+        cur.execute("CREATE TABLE merged AS SELECT 1 AS done")
+
+    store.set_settler(slow_settler)
+    store.write_sync(lambda cur: None, then=lambda _: store.mark_unsettled())
+    first = threading.Thread(target=store.settle_sync)
+    first.start()
+    assert started.wait(5)
+    seen = store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM merged").fetchall())
+    first.join()
+    assert seen == [(1,)]
+
+
+def test_rows_merge_by_themselves_when_nothing_reads(store: Store, monkeypatch: Any) -> None:
+    monkeypatch.setattr("seenby_server.store.SETTLE_AFTER_S", 0.05)
+    merger = RowMerger(store)
+    store.write_sync(lambda cur: None, then=lambda _: merger.add(post_rows("c1", "1", 5).frames()))
+    deadline = time.monotonic() + 5
+    while merger.pending_rows and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert merger.pending_rows == 0
+
+
+def test_captures_are_flagged_until_their_rows_are_merged(store: Store) -> None:
+    merger = RowMerger(store)
+    plugins = load_plugins([example_plugin], entry_points=False)
+    for n in range(3):
+        item = validate(msgspec.Raw(msgspec.json.encode(capture(capture_id=f"c{n}"))), plugins)
+        assert not isinstance(item, str)
+        outcome = ParseOutcome(capture_id=f"c{n}", status="parsed")
+        store.write_sync(
+            lambda cur, item=item, outcome=outcome: store_raw(
+                cur, [item], T0, [outcome], {item.capture.id}
+            ),
+            then=lambda _, n=n: merger.add(post_rows(f"c{n}", str(n), n).frames()),
+        )
+    unmerged = "SELECT count(*) FILTER (NOT rows_merged) FROM captures"
+    # A write job runs before any merge: it sees the flags the merge will clear.
+    assert store.write_sync(lambda cur: cur.execute(unmerged).fetchall()) == [(3,)]
+    assert merger.pending_rows == 6
+    assert store.read_sync(lambda cur: cur.execute(unmerged).fetchall()) == [(0,)]
+    assert merger.pending_rows == 0
+    assert store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall()) == [
+        (3,)
+    ]
+
+
+def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) -> None:
+    """Raw captures committed with rows_merged = false, then the process died."""
+    plugins = load_plugins([example_plugin], entry_points=False)
+    body = {"posts": [{"id": "p1", "author": "ana", "likes": 7}]}
+    item = validate(msgspec.Raw(msgspec.json.encode(capture(body=body, capture_id="c1"))), plugins)
+    assert not isinstance(item, str)
+    store = Store(tmp_path / "t.duckdb")
+    outcome = ParseOutcome(capture_id="c1", status="parsed")
+    store.write_sync(lambda cur: store_raw(cur, [item], T0, [outcome], {"c1"}))
+    store.close()  # no merger held the rows: as after kill -9
+
+    store = Store(tmp_path / "t.duckdb")
+    try:
+        assert store.read_sync(
+            lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall()
+        ) == [(0,)]
+        assert RowMerger(store).recover(plugins) == 1
+        assert store.read_sync(
+            lambda cur: cur.execute("SELECT post_id, likes FROM posts_latest").fetchall()
+        ) == [("p1", 7)]
+        assert store.read_sync(
+            lambda cur: cur.execute("SELECT parse_status, rows_merged FROM captures").fetchall()
+        ) == [("parsed", True)]
+        assert RowMerger(store).recover(plugins) == 0
+    finally:
+        store.close()
+
+
+def test_utc_times_are_exact_to_the_microsecond() -> None:
+    values = [
+        datetime(2026, 11, 25, 12, 0, 0, 123456, tzinfo=UTC),
+        None,
+        datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=2))),
+        datetime(1999, 12, 31, 23, 59, 59, 999999),  # naive: taken as UTC
+        datetime(2300, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
+    ]
+    assert utc_times("t", values).to_list() == [
+        values[0],
+        None,
+        datetime(2025, 12, 31, 22, 0, tzinfo=UTC),
+        values[3].replace(tzinfo=UTC),
+        values[4],
+    ]
