@@ -46,7 +46,7 @@ def store(tmp_path: Path):
 
 def test_a_read_waits_for_pending_rows(store: Store) -> None:
     merger = RowMerger(store)
-    store.write_sync(lambda cur: None, then=lambda _: merger.add(post_rows("c1", "1", 5).frames()))
+    store.write_sync(lambda cur: None, then=lambda _: merger.add(post_rows("c1", "1", 5)))
     assert store.read_sync(
         lambda cur: cur.execute("SELECT likes FROM posts_latest").fetchall()
     ) == [(5,)]
@@ -74,7 +74,7 @@ def test_a_reader_arriving_during_a_merge_waits_for_its_end(store: Store) -> Non
 def test_rows_merge_by_themselves_when_nothing_reads(store: Store, monkeypatch: Any) -> None:
     monkeypatch.setattr("seenby_server.store.SETTLE_AFTER_S", 0.05)
     merger = RowMerger(store)
-    store.write_sync(lambda cur: None, then=lambda _: merger.add(post_rows("c1", "1", 5).frames()))
+    store.write_sync(lambda cur: None, then=lambda _: merger.add(post_rows("c1", "1", 5)))
     deadline = time.monotonic() + 5
     while merger.pending_rows and time.monotonic() < deadline:
         time.sleep(0.01)
@@ -92,7 +92,7 @@ def test_captures_are_flagged_until_their_rows_are_merged(store: Store) -> None:
             lambda cur, item=item, outcome=outcome: store_raw(
                 cur, [item], T0, [outcome], {item.capture.id}
             ),
-            then=lambda _, n=n: merger.add(post_rows(f"c{n}", str(n), n).frames()),
+            then=lambda _, n=n: merger.add(post_rows(f"c{n}", str(n), n)),
         )
     unmerged = "SELECT count(*) FILTER (NOT rows_merged) FROM captures"
     # A write job runs before any merge: it sees the flags the merge will clear.

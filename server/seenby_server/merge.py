@@ -32,7 +32,7 @@ import polars as pl
 from seenby_server.pipeline import parse_batch, stored_from_row, write_statuses
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.store import Store
-from seenby_server.writes import RowFrames, write_frames
+from seenby_server.writes import ParsedBatch, RowFrames, write_frames
 
 log = logging.getLogger("seenby")
 
@@ -49,7 +49,7 @@ class RowMerger:
     def __init__(self, store: Store, *, max_pending_rows: int = MAX_PENDING_ROWS) -> None:
         self._store = store
         self._max_pending_rows = max_pending_rows
-        self._pending: list[RowFrames] = []
+        self._pending: list[ParsedBatch] = []
         self._pending_rows = 0
         self.write_failures: OrderedDict[str, str] = OrderedDict()
         """Recent captures whose rows the tables refused, with the error (bounded)."""
@@ -63,11 +63,11 @@ class RowMerger:
     def full(self) -> bool:
         return self._pending_rows >= self._max_pending_rows
 
-    def add(self, rows: RowFrames) -> None:
+    def add(self, rows: ParsedBatch) -> None:
         """Hold ``rows``, whose captures are committed (on the writer thread, after the commit)."""
-        if rows.height:
+        if count := len(rows):
             self._pending.append(rows)
-            self._pending_rows += rows.height
+            self._pending_rows += count
             self._store.mark_unsettled()
 
     def merge(self, cur: duckdb.DuckDBPyConnection) -> None:
@@ -75,8 +75,8 @@ class RowMerger:
         if not self._pending:
             return
         batches, self._pending, self._pending_rows = self._pending, [], 0
-        rows = RowFrames.concat(batches)
-        self._write(cur, rows, list(rows.captures))
+        rows = ParsedBatch.concat(batches)
+        self._write(cur, rows.frames(), list(rows.captures))
 
     def _write(self, cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: list[str]) -> None:
         try:

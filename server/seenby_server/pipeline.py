@@ -19,7 +19,7 @@ import polars as pl
 
 from seenby import Capture, ParseResult, UnrecognizedPayload
 from seenby_server.plugins import PluginHost, describe
-from seenby_server.writes import UTC_TIME, ParsedBatch, RowFrames, write_frames
+from seenby_server.writes import UTC_TIME, ParsedBatch, write_frames
 
 ParseStatus = Literal["parsed", "partial", "unrecognized", "error", "unhandled"]
 
@@ -297,7 +297,7 @@ def parse_each(plugins: PluginHost, items: Iterable[StoredCapture]) -> list[Pars
 class ParsedCaptures:
     """The rows of a batch of parsed captures, as frames ready to write, and their outcomes."""
 
-    rows: RowFrames
+    rows: ParsedBatch
     outcomes: list[ParseOutcome]
 
     @classmethod
@@ -318,7 +318,7 @@ class ParsedCaptures:
             if entry.result is not None:
                 batch.add(capture.id, capture.captured_at, entry.result)
             outcomes.append(entry.outcome)
-        return cls(rows=batch.frames(), outcomes=outcomes)
+        return cls(rows=batch, outcomes=outcomes)
 
     def of_captures(self, capture_ids: Collection[str]) -> ParsedCaptures:
         """Only these captures' rows and outcomes."""
@@ -335,7 +335,7 @@ def parse_batch(plugins: PluginHost, items: Iterable[StoredCapture]) -> ParsedCa
 
 def write_batch(cur: duckdb.DuckDBPyConnection, parsed: ParsedCaptures) -> None:
     """Write a batch's rows (inside the caller's transaction)."""
-    write_frames(cur, parsed.rows)
+    write_frames(cur, parsed.rows.frames())
 
 
 def write_statuses(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[ParseOutcome]) -> None:

@@ -36,7 +36,7 @@ from seenby_server.plugins import PluginHost, describe
 from seenby_server.refresh import Refresher, RefreshReport
 from seenby_server.sqlguard import SqlResult, run_read_only
 from seenby_server.store import Store
-from seenby_server.writes import RowFrames
+from seenby_server.writes import ParsedBatch
 
 log = logging.getLogger("seenby")
 
@@ -125,7 +125,7 @@ class Seenby:
                 valid.append(checked)
         fresh: list[StoredCapture] = []
         outcomes: list[ParseOutcome] = []
-        rows = RowFrames.empty()
+        rows = ParsedBatch()
         if valid:
             fresh, outcomes, rows = await self._store(valid, datetime.now(UTC))
             if fresh:
@@ -148,7 +148,7 @@ class Seenby:
 
     async def _store(
         self, valid: list[StoredCapture], received_at: datetime
-    ) -> tuple[list[StoredCapture], list[ParseOutcome], RowFrames]:
+    ) -> tuple[list[StoredCapture], list[ParseOutcome], ParsedBatch]:
         """Parse new captures, commit them raw, and hand their rows to the merger."""
         loop = asyncio.get_running_loop()
         parsed = await loop.run_in_executor(self._parsers, parse_batch, self.plugins, valid)

@@ -93,10 +93,7 @@ ALIAS_SCHEMA = {
 
 @dataclass(frozen=True)
 class RowFrames:
-    """Parsed rows as one polars frame per table, every row tagged with its ``capture_id``.
-
-    Built outside the writer thread (it is Python work); the writer only runs SQL.
-    """
+    """Parsed rows as one polars frame per table, every row tagged with its ``capture_id``."""
 
     accounts: pl.DataFrame
     posts: pl.DataFrame
@@ -105,12 +102,6 @@ class RowFrames:
     interactions: pl.DataFrame
     viewers: pl.DataFrame
     impressions: pl.DataFrame
-    captures: tuple[str, ...]
-    """Every capture with at least one row here."""
-
-    @classmethod
-    def empty(cls) -> RowFrames:
-        return ParsedBatch().frames()
 
     TABLES: ClassVar[tuple[str, ...]] = (
         "accounts",
@@ -122,34 +113,21 @@ class RowFrames:
         "impressions",
     )
 
-    @property
-    def height(self) -> int:
-        return sum(getattr(self, t).height for t in self.TABLES)
-
-    @classmethod
-    def concat(cls, batches: Sequence[RowFrames]) -> RowFrames:
-        if len(batches) == 1:
-            return batches[0]
-        return cls(
-            **{t: pl.concat([getattr(b, t) for b in batches]) for t in cls.TABLES},
-            captures=tuple(dict.fromkeys(c for b in batches for c in b.captures)),
-        )
-
     def of_captures(self, capture_ids: Collection[str]) -> RowFrames:
         """Only the rows of these captures."""
         ids = pl.Series(list(capture_ids), dtype=pl.String())
         return RowFrames(
-            **{t: getattr(self, t).filter(pl.col("capture_id").is_in(ids)) for t in self.TABLES},
-            captures=tuple(c for c in self.captures if c in capture_ids),
+            **{t: getattr(self, t).filter(pl.col("capture_id").is_in(ids)) for t in self.TABLES}
         )
-
-    def post_keys(self) -> list[tuple[str, str]]:
-        """(platform, post_id) of every post, first appearance order."""
-        return self.posts.select("platform", "post_id").unique(maintain_order=True).rows()
 
 
 class ParsedBatch:
-    """Rows from many captures, each tagged with the capture that produced it."""
+    """Rows from many captures, each tagged with the capture that produced it.
+
+    Rows stay Python objects until :meth:`frames`: building a polars column costs tens
+    of microseconds however short it is, so frames are built once per merge of many
+    requests (merge.py), not once per request.
+    """
 
     def __init__(self) -> None:
         self._rows: dict[type[msgspec.Struct], list[tuple[str, datetime, Any]]] = {
@@ -161,6 +139,40 @@ class ParsedBatch:
         }
         self._impressions: list[tuple[Any, ...]] = []
         self._captures: dict[str, None] = {}
+
+    @property
+    def captures(self) -> tuple[str, ...]:
+        """Every capture with at least one row here, first appearance order."""
+        return tuple(self._captures)
+
+    def __len__(self) -> int:
+        return sum(map(len, self._rows.values())) + len(self._impressions)
+
+    @classmethod
+    def concat(cls, batches: Sequence[ParsedBatch]) -> ParsedBatch:
+        merged = cls()
+        for batch in batches:
+            for struct, rows in batch._rows.items():
+                merged._rows[struct].extend(rows)
+            merged._impressions.extend(batch._impressions)
+            merged._captures.update(batch._captures)
+        return merged
+
+    def of_captures(self, capture_ids: Collection[str]) -> ParsedBatch:
+        """Only the rows of these captures."""
+        kept = ParsedBatch()
+        for struct, rows in self._rows.items():
+            kept._rows[struct] = [row for row in rows if row[0] in capture_ids]
+        kept._impressions = [row for row in self._impressions if row[0] in capture_ids]
+        kept._captures = {c: None for c in self._captures if c in capture_ids}
+        return kept
+
+    def post_keys(self) -> list[tuple[str, str]]:
+        """(platform, post_id) of every post in the batch, first appearance order."""
+        seen: dict[tuple[str, str], None] = {}
+        for _, _, post in self._rows[Post]:
+            seen.setdefault((post.platform, post.post_id), None)
+        return list(seen)
 
     def add(self, capture_id: str, captured_at: datetime, result: ParseResult) -> None:
         for struct, rows in (
@@ -196,7 +208,6 @@ class ParsedBatch:
             interactions=self._frame(Interaction, INTERACTION_SCHEMA),
             viewers=self._frame(Viewer, VIEWER_SCHEMA),
             impressions=self._impression_frame(),
-            captures=tuple(self._captures),
         )
 
     def _frame(self, struct: type[msgspec.Struct], schema: dict[str, pl.DataType]) -> pl.DataFrame:
