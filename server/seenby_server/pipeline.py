@@ -63,8 +63,7 @@ class StoredCapture(msgspec.Struct, kw_only=True):
 
     capture: Capture
     request_body: str | None
-    body: bytes | None
-    """The body column's text, UTF-8 encoded."""
+    body: str | None
     body_is_json: bool
     impression: ImpressionBody | None = None
 
@@ -72,19 +71,17 @@ class StoredCapture(msgspec.Struct, kw_only=True):
 _capture_decoder = msgspec.json.Decoder(CaptureIn)
 
 
-def _raw_body(raw: msgspec.Raw) -> tuple[bytes | None, bytes | None, str | None]:
-    """(UTF-8 for the body column, JSON bytes for parsers, decoded text for text bodies).
-
-    The column gets bytes, not ``str``: DuckDB decodes them (``decode()``) without a
-    Python copy of bodies that run to megabytes per request.
-    """
+def _raw_body(raw: msgspec.Raw) -> tuple[str | None, bytes | None, str | None]:
+    """(text for the body column, JSON bytes for parsers, decoded text for text bodies)."""
     data = bytes(raw)
     if data == b"null":
         return None, None, None
     if data[:1] == b'"':
         text = msgspec.json.decode(data, type=str)
-        return text.encode(), None, text
-    return data, data, None
+        return text, None, text
+    # Decoding mostly-ASCII JSON is a copy, and polars takes such ``str``s more cheaply
+    # than ``bytes``.
+    return data.decode("utf-8"), data, None
 
 
 def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture | str:
@@ -97,7 +94,7 @@ def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture
         except msgspec.DecodeError as exc:
             return str(exc)
     platform = item.platform or plugins.infer_platform(item.url, item.page_url)
-    body_utf8, body_json, text_body = _raw_body(item.body)
+    body_text, body_json, text_body = _raw_body(item.body)
     request_text = None if item.request_body == _NULL else bytes(item.request_body).decode()
     impression = None
     if item.kind == "impression":
@@ -124,7 +121,7 @@ def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture
     return StoredCapture(
         capture=capture,
         request_body=request_text,
-        body=body_utf8,
+        body=body_text,
         body_is_json=body_json is not None,
         impression=impression,
     )
@@ -142,7 +139,7 @@ CAPTURE_SCHEMA = {
     "captured_at": UTC_TIME,
     "received_at": UTC_TIME,
     "request_body": pl.String(),
-    "body": pl.Binary(),
+    "body": pl.String(),
     "body_is_json": pl.Boolean(),
     "parse_status": pl.String(),
     "parse_error": pl.String(),
@@ -206,10 +203,7 @@ def store_raw(
     )
     cur.register("incoming_captures", frame.to_arrow())
     try:
-        cur.execute(
-            "INSERT INTO captures BY NAME "
-            "SELECT * REPLACE (decode(body) AS body) FROM incoming_captures"
-        )
+        cur.execute("INSERT INTO captures BY NAME SELECT * FROM incoming_captures")
     finally:
         cur.unregister("incoming_captures")
 
@@ -381,9 +375,8 @@ def failed(items: Sequence[StoredCapture], error: str) -> list[ParseOutcome]:
 
 def stored_from_row(row: dict[str, Any]) -> StoredCapture:
     """Rebuild a capture from its ``captures`` row, for reparse."""
-    text: str | None = row["body"]
-    body = text.encode() if text is not None else None
-    body_json = body if row["body_is_json"] else None
+    body: str | None = row["body"]
+    body_json = body.encode() if body is not None and row["body_is_json"] else None
     request_body = row["request_body"]
     capture = Capture(
         id=row["id"],
@@ -394,7 +387,7 @@ def stored_from_row(row: dict[str, Any]) -> StoredCapture:
         page_url=row["page_url"],
         captured_at=row["captured_at"],
         request_body=msgspec.json.decode(request_body) if request_body is not None else None,
-        body=None if body_json is not None else text,
+        body=None if body_json is not None else body,
         body_json=body_json,
         platform=row["platform"],
         operation=row["operation"],
