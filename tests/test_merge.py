@@ -90,7 +90,7 @@ def test_captures_are_flagged_until_their_rows_are_merged(store: Store) -> None:
         outcome = ParseOutcome(capture_id=f"c{n}", status="parsed")
         store.write_sync(
             lambda cur, item=item, outcome=outcome: store_raw(
-                cur, [item], T0, [outcome], {item.capture.id}
+                cur, [item], [T0], [outcome], {item.capture.id}
             ),
             then=lambda _, n=n: merger.add(post_rows(f"c{n}", str(n), n)),
         )
@@ -113,7 +113,7 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
     assert not isinstance(item, str)
     store = Store(tmp_path / "t.duckdb")
     outcome = ParseOutcome(capture_id="c1", status="parsed")
-    store.write_sync(lambda cur: store_raw(cur, [item], T0, [outcome], {"c1"}))
+    store.write_sync(lambda cur: store_raw(cur, [item], [T0], [outcome], {"c1"}))
     store.close()  # no merger held the rows: as after kill -9
 
     store = Store(tmp_path / "t.duckdb")

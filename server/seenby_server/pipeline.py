@@ -167,11 +167,12 @@ def select_new(
 def store_raw(
     cur: duckdb.DuckDBPyConnection,
     items: Sequence[StoredCapture],
-    received_at: datetime,
+    received_at: Sequence[datetime],
     outcomes: Sequence[ParseOutcome],
     unmerged: Collection[str] = (),
 ) -> None:
-    """Insert captures verbatim, with what parsing made of them (``outcomes``, same order).
+    """Insert captures verbatim, with when they arrived and what parsing made of them
+    (``received_at`` and ``outcomes`` in the same order as ``items``).
 
     ``unmerged``: the captures whose parsed rows are still to be merged (merge.py).
     """
@@ -190,13 +191,13 @@ def store_raw(
             "method": [i.capture.method for i in items],
             "status": [i.capture.status for i in items],
             "captured_at": [i.capture.captured_at for i in items],
-            "received_at": [received_at] * len(items),
+            "received_at": received_at,
             "request_body": [i.request_body for i in items],
             "body": [i.body for i in items],
             "body_is_json": [i.body_is_json for i in items],
             "parse_status": [o.status for o in outcomes],
             "parse_error": [o.error for o in outcomes],
-            "parsed_at": [received_at] * len(items),
+            "parsed_at": received_at,
             "rows_merged": [i.capture.id not in unmerged for i in items],
         },
         schema=CAPTURE_SCHEMA,

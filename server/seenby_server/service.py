@@ -14,19 +14,17 @@ from typing import Any
 import msgspec
 
 from seenby import Overlay, __version__
+from seenby_server.commits import CaptureCommitter
 from seenby_server.config import ServerSettings
 from seenby_server.merge import RowMerger
 from seenby_server.overlays import OverlayBuilder
 from seenby_server.pipeline import (
     CaptureIn,
-    ParsedCaptures,
     ParseOutcome,
     Rejection,
     StoredCapture,
     failed,
     parse_batch,
-    select_new,
-    store_raw,
     stored_from_row,
     validate,
     write_batch,
@@ -84,6 +82,7 @@ class Seenby:
         self.plugins = plugins
         self.overlays = OverlayBuilder(store, plugins, settings.annotate_budget_ms)
         self.merger = RowMerger(store)
+        self.committer = CaptureCommitter(store, self.merger)
         self.started_at = datetime.now(UTC)
         # Parsing is CPU work outside the writer thread, so one request's parse can
         # overlap another's DuckDB writes (which release the GIL).
@@ -152,22 +151,10 @@ class Seenby:
         """Parse new captures, commit them raw, and hand their rows to the merger."""
         loop = asyncio.get_running_loop()
         parsed = await loop.run_in_executor(self._parsers, parse_batch, self.plugins, valid)
-
-        def store_new(cur: Any) -> tuple[list[StoredCapture], ParsedCaptures]:
-            fresh = select_new(cur, valid)
-            mine = parsed
-            if len(fresh) < len(valid):  # resent ids, or repeats within the batch
-                mine = parsed.of_captures({item.capture.id for item in fresh})
-            by_id = {o.capture_id: o for o in mine.outcomes}
-            outcomes = [by_id[item.capture.id] for item in fresh]
-            store_raw(cur, fresh, received_at, outcomes, set(mine.rows.captures))
-            return fresh, mine
-
-        fresh, mine = await self.store.write(store_new, then=lambda r: self.merger.add(r[1].rows))
+        committed = await self.committer.commit(valid, parsed, received_at)
         if self.merger.full:
             await self.store.settle()
-        by_id = {o.capture_id: o for o in mine.outcomes}
-        return fresh, [by_id[item.capture.id] for item in fresh], mine.rows
+        return committed.fresh, committed.outcomes, committed.rows
 
     async def _reparse_items(self, items: Sequence[StoredCapture]) -> list[ParseOutcome]:
         parsed = parse_batch(self.plugins, items)

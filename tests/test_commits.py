@@ -1,0 +1,114 @@
+"""Group commit: queued requests share a transaction; each still gets its own answer."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from conftest import capture
+from seenby_server.commits import CaptureCommitter
+from seenby_server.merge import RowMerger
+from seenby_server.pipeline import StoredCapture, parse_batch, validate
+from seenby_server.plugins import PluginHost, load_plugins
+from seenby_server.store import Store
+from support import example_plugin
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def plugins() -> PluginHost:
+    return load_plugins([example_plugin], entry_points=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    s = Store(tmp_path / "t.duckdb")
+    yield s
+    s.close()
+
+
+def request(plugins: PluginHost, *ids: str) -> list[StoredCapture]:
+    items = []
+    for capture_id in ids:
+        body = {"posts": [{"id": f"post-{capture_id}", "author": "ana", "likes": 1}]}
+        item = validate(
+            msgspec.Raw(msgspec.json.encode(capture(body=body, capture_id=capture_id))), plugins
+        )
+        assert not isinstance(item, str)
+        items.append(item)
+    return items
+
+
+def count_writes(store: Store, monkeypatch: Any) -> list[int]:
+    calls: list[int] = []
+    original = store.write
+
+    async def counting(fn: Any, then: Any = None) -> Any:
+        calls.append(1)
+        return await original(fn, then)
+
+    monkeypatch.setattr(store, "write", counting)
+    return calls
+
+
+def test_queued_requests_share_one_commit_and_keep_their_own_results(
+    store: Store, plugins: PluginHost, monkeypatch: Any
+) -> None:
+    committer = CaptureCommitter(store, RowMerger(store))
+    writes = count_writes(store, monkeypatch)
+    requests = [request(plugins, "a1", "a2"), request(plugins, "b1", "a1"), request(plugins, "c1")]
+
+    async def run() -> list[Any]:
+        return await asyncio.gather(
+            *(committer.commit(r, parse_batch(plugins, r), T0) for r in requests)
+        )
+
+    first, second, third = asyncio.run(run())
+    assert len(writes) == 1  # all three were queued before the writer ran
+    assert [i.capture.id for i in first.fresh] == ["a1", "a2"]
+    assert [i.capture.id for i in second.fresh] == ["b1"]  # a1 is the first request's
+    assert [o.capture_id for o in second.outcomes] == ["b1"]
+    assert second.rows.post_keys() == [("example", "post-b1")]
+    assert [i.capture.id for i in third.fresh] == ["c1"]
+    stored = store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM captures").fetchall())
+    assert stored == [(4,)]
+    posts = store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall())
+    assert posts == [(4,)]
+
+
+def test_a_request_that_breaks_the_shared_commit_fails_alone(
+    store: Store, plugins: PluginHost, monkeypatch: Any
+) -> None:
+    committer = CaptureCommitter(store, RowMerger(store))
+    good, bad = request(plugins, "g1"), request(plugins, "x1")
+    original = store.write
+
+    async def refusing(fn: Any, then: Any = None) -> Any:
+        def guarded(cur: Any) -> Any:
+            result = fn(cur)
+            if any(r.fresh and r.fresh[0].capture.id == "x1" for r in result):
+                raise RuntimeError("disk full")
+            return result
+
+        return await original(guarded, then)
+
+    monkeypatch.setattr(store, "write", refusing)
+
+    async def run() -> list[Any]:
+        return await asyncio.gather(
+            committer.commit(good, parse_batch(plugins, good), T0),
+            committer.commit(bad, parse_batch(plugins, bad), T0),
+            return_exceptions=True,
+        )
+
+    kept, refused = asyncio.run(run())
+    assert [i.capture.id for i in kept.fresh] == ["g1"]
+    assert isinstance(refused, RuntimeError)
+    ids = store.read_sync(lambda cur: cur.execute("SELECT id FROM captures").fetchall())
+    assert ids == [("g1",)]
