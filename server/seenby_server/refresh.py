@@ -22,6 +22,11 @@ from seenby_server.store import Store
 
 log = logging.getLogger("seenby")
 
+QUIET_S = 1.0
+"""The pause in captures a background refresh waits for (see ``Refresher``)."""
+MAX_DEFER_S = 30.0
+"""The longest a refresh waits for captures to pause."""
+
 
 class RefreshReport(msgspec.Struct, kw_only=True):
     started_at: datetime
@@ -111,11 +116,18 @@ class Refresher:
         for table, plugin in owners.items():
             self._owned.setdefault(plugin, set()).add(table)
         self._interval = interval
+        self._quiet = min(QUIET_S, interval)
         self._dirty = asyncio.Event()
+        self._dirty_since = self._last_capture_at = time.monotonic()
         self._lock = threading.Lock()
         self.last: RefreshReport | None = None
 
     def mark_dirty(self) -> None:
+        """New captures arrived (called on the event loop)."""
+        now = time.monotonic()
+        self._last_capture_at = now
+        if not self._dirty.is_set():
+            self._dirty_since = now
         self._dirty.set()
 
     def run_once(self) -> RefreshReport:
@@ -147,7 +159,8 @@ class Refresher:
             return report
 
     async def run_forever(self) -> None:
-        """At start, then whenever new data arrived, no more often than the interval."""
+        """At start, then whenever new data arrived, no more often than the interval, once
+        captures pause."""
         loop = asyncio.get_running_loop()
         while True:
             try:
@@ -156,4 +169,18 @@ class Refresher:
                 log.exception("refresh failed")
             await asyncio.sleep(self._interval)
             await self._dirty.wait()
+            await self._until_captures_pause()
             self._dirty.clear()
+
+    async def _until_captures_pause(self) -> None:
+        """A burst of captures (a bulk import, a queue replayed after downtime) goes first:
+        a refresh recomputes over all the data, and running it every few seconds during
+        a burst halved ingest speed. It waits for a pause of ``QUIET_S``, or ``MAX_DEFER_S``
+        at most, so continuous browsing still refreshes."""
+        while True:
+            now = time.monotonic()
+            quiet_for = now - self._last_capture_at
+            waited = now - self._dirty_since
+            if quiet_for >= self._quiet or waited >= MAX_DEFER_S:
+                return
+            await asyncio.sleep(min(self._quiet - quiet_for, MAX_DEFER_S - waited))
