@@ -183,9 +183,8 @@ class Store:
         if not self._unsettled or self._settler is None or self._closed:
             return
         if threading.current_thread() is self._writer_thread:
-            self._settle_here()
-        else:
-            self._writer.submit(self._settle_here).result()
+            return  # inside a write job: a merge cannot nest in its transaction
+        self._writer.submit(self._settle_here).result()
 
     async def settle(self) -> None:
         if self._unsettled:
