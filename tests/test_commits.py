@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 import pytest
 
-from conftest import capture
+from conftest import capture, run_async
 from seenby_server.commits import CaptureCommitter
 from seenby_server.merge import RowMerger
 from seenby_server.pipeline import StoredCapture, parse_batch, validate
@@ -69,7 +69,7 @@ def test_queued_requests_share_one_commit_and_keep_their_own_results(
             *(committer.commit(r, parse_batch(plugins, r), T0) for r in requests)
         )
 
-    first, second, third = asyncio.run(run())
+    first, second, third = run_async(run)
     assert len(writes) == 1  # all three were queued before the writer ran
     assert [i.capture.id for i in first.fresh] == ["a1", "a2"]
     assert [i.capture.id for i in second.fresh] == ["b1"]  # a1 is the first request's
@@ -107,7 +107,7 @@ def test_a_request_that_breaks_the_shared_commit_fails_alone(
             return_exceptions=True,
         )
 
-    kept, refused = asyncio.run(run())
+    kept, refused = run_async(run)
     assert [i.capture.id for i in kept.fresh] == ["g1"]
     assert isinstance(refused, RuntimeError)
     ids = store.read_sync(lambda cur: cur.execute("SELECT id FROM captures").fetchall())

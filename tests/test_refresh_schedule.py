@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from conftest import run_async
 from seenby_server import refresh
 from seenby_server.plugins import load_plugins
 from seenby_server.refresh import Refresher
@@ -46,7 +47,7 @@ def test_a_burst_of_captures_is_refreshed_once_it_pauses(refresher: Any) -> None
         task.cancel()
         return last
 
-    last = asyncio.run(scenario())
+    last = run_async(scenario)
     assert len(runs) == 2, runs
     assert runs[1] >= last + 0.15  # not during the burst: after it paused
 
@@ -63,5 +64,5 @@ def test_continuous_captures_still_refresh_after_the_longest_wait(
         await burst(r, 2.0)
         task.cancel()
 
-    asyncio.run(scenario())
+    run_async(scenario)
     assert len(runs) >= 3, runs  # start-up, then at least every 0.3 + 0.4 s meanwhile
