@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from playwright.sync_api import BrowserContext, Page, Playwright
+from playwright.sync_api import BrowserContext, Page, Playwright, Worker
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -119,10 +119,37 @@ def launch(playwright: Playwright, profile_dir: Path, extension: Path = DIST) ->
     )
 
 
-def extension_id(context: BrowserContext) -> str:
+def extension_worker(context: BrowserContext) -> Worker:
+    """The extension's service worker, once it runs (the browser starts it by itself)."""
     workers = context.service_workers
-    worker = workers[0] if workers else context.wait_for_event("serviceworker", timeout=20_000)
-    return urlsplit(worker.url).hostname or ""
+    return workers[0] if workers else context.wait_for_event("serviceworker", timeout=20_000)
+
+
+def extension_id(context: BrowserContext) -> str:
+    return urlsplit(extension_worker(context).url).hostname or ""
+
+
+QUEUED_JS = """
+() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("seenby-queue");
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const db = opening.result;
+    const reading = db.transaction("captures").objectStore("captures").getAll();
+    reading.onerror = () => reject(reading.error);
+    reading.onsuccess = () => {
+      db.close();
+      resolve(reading.result.map((record) => [record.capture.id, record.capture.kind, record.attempts]));
+    };
+  };
+})
+"""
+
+
+def queued_captures(context: BrowserContext) -> list[tuple[str, str, int]]:
+    """(id, kind, attempts) of each capture waiting in the extension's IndexedDB queue."""
+    rows: list[list[Any]] = extension_worker(context).evaluate(QUEUED_JS)
+    return [(str(capture_id), str(kind), int(attempts)) for capture_id, kind, attempts in rows]
 
 
 POPUP_FILL_JS = """
@@ -254,9 +281,12 @@ class Browser:
     server: Server
     pairing: Pairing
 
-    def open(self, site: str) -> Page:
-        """A new tab on the site's start page, after the page's first data is rendered."""
+    def open(self, site: str, before_load: Callable[[Page], None] | None = None) -> Page:
+        """A new tab on the site's start page, after the page's first data is rendered.
+        `before_load` gets the tab before it loads the page."""
         page = self.context.new_page()
+        if before_load is not None:
+            before_load(page)
         page.goto(self.sites[site].start_url)
         page.wait_for_function("() => window.__e2e && window.__e2e.pages > 0")
         page.evaluate("() => window.__e2e.ready")
@@ -264,18 +294,30 @@ class Browser:
 
 
 @contextmanager
+def profile_browser(
+    playwright: Playwright, server: Server, profile: Path, *, pair: bool = True
+) -> Iterator[Browser]:
+    """Chromium on the profile directory `profile`, with the routed sites; paired with
+    `server` through the popup, or (`pair=False`) as the profile already is."""
+    context = launch(playwright, profile)
+    try:
+        ext_id = extension_id(context)
+        sites = make_sites()
+        for site in sites.values():
+            site.install(context)
+        pairing = pair_through_popup(context, ext_id, server) if pair else Pairing(None)
+        yield Browser(context, ext_id, sites, server, pairing)
+    finally:
+        context.close()
+
+
+@contextmanager
 def paired_browser(playwright: Playwright, server: Server) -> Iterator[Browser]:
-    with tempfile.TemporaryDirectory(prefix="seenby-e2e-profile-") as profile:
-        context = launch(playwright, Path(profile))
-        try:
-            ext_id = extension_id(context)
-            sites = make_sites()
-            for site in sites.values():
-                site.install(context)
-            pairing = pair_through_popup(context, ext_id, server)
-            yield Browser(context, ext_id, sites, server, pairing)
-        finally:
-            context.close()
+    with (
+        tempfile.TemporaryDirectory(prefix="seenby-e2e-profile-") as profile,
+        profile_browser(playwright, server, Path(profile)) as browser,
+    ):
+        yield browser
 
 
 # --- waiting and reading ---------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Captures survive the server going away: the extension queues them (IndexedDB) and
-sends them once the server is back, each stored exactly once."""
+"""Captures survive the server going away, and the browser closing meanwhile: the
+extension queues them (IndexedDB) and sends them once the server is back, each stored
+exactly once."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from typing import Any
 import pytest
 from playwright.sync_api import Playwright
 
-from .harness import paired_browser, start_server, wait_until
+from .harness import (
+    paired_browser,
+    profile_browser,
+    queued_captures,
+    start_server,
+    wait_until,
+)
 
 pytestmark = pytest.mark.e2e
 
@@ -70,6 +77,88 @@ def test_browsing_while_the_server_is_down_loses_and_duplicates_nothing(
             )
             assert statuses == [["parsed", 4]]
             # The pages' posts are there: 7 tweets rendered per page, from the three pages.
+            posts = server.sql("SELECT count(DISTINCT post_id) FROM posts WHERE platform = 'x'")
+            assert posts[0][0] >= 3 * 7
+    finally:
+        if server.process and server.process.poll() is None:
+            server.stop()
+
+
+def test_captures_queued_when_the_browser_closed_are_sent_after_it_restarts(
+    playwright_session: Playwright, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    profile = tmp_path / "profile"  # one Chromium profile for both sessions
+    server = start_server(data_dir)
+    try:
+        with profile_browser(playwright_session, server, profile) as browser:
+            server.stop()
+            # Browse while the server is down: three timeline pages and a Hacker News page.
+            x = browser.open("x")
+            x.evaluate("() => window.__e2e.loadMore()")
+            x.evaluate("() => window.__e2e.loadMore()")
+            hn = browser.open("hackernews")
+            fetched = sorted(x.evaluate("() => window.__e2e.fetched"))
+            assert len(fetched) == 3
+            hn.wait_for_timeout(1000)
+            # Closing the tabs sends their impressions; then nothing adds to the queue.
+            x.close()
+            hn.close()
+            blank = (
+                browser.context.pages[0] if browser.context.pages else browser.context.new_page()
+            )
+            seen: list[list[tuple[str, str, int]]] = []
+
+            def settled_queue() -> list[tuple[str, str, int]] | None:
+                """The queue once it holds every capture, each tried (and failed) at
+                least once, and stays the same for a second."""
+                rows = sorted(queued_captures(browser.context))
+                seen.append(rows)
+                kinds = [kind for _, kind, _ in rows]
+                complete = kinds.count("api") == 3 and kinds.count("document") == 1
+                tried = all(attempts > 0 for _, _, attempts in rows)
+                ids = [capture_id for capture_id, _, _ in rows]
+                stable = len(seen) > 10 and [c for c, _, _ in seen[-11]] == ids
+                return rows if complete and tried and stable else None
+
+            queued = wait_until(
+                blank, settled_queue, timeout=30, what="every capture to wait in the queue"
+            )
+            assert queued
+            # The browser closes here, with everything still queued.
+
+        server = start_server(data_dir, port=server.port)  # same data, port and token
+        queued_ids = sorted(capture_id for capture_id, _, _ in queued)
+        with profile_browser(playwright_session, server, profile, pair=False) as browser:
+            # No site is opened: the extension resumes sending when the browser starts.
+            page = browser.context.pages[0] if browser.context.pages else browser.context.new_page()
+
+            def stored() -> list[list[Any]]:
+                return server.sql("SELECT id, count(*) FROM captures GROUP BY id ORDER BY id")
+
+            rows = wait_until(
+                page,
+                lambda: found if len(found := stored()) >= len(queued_ids) else None,
+                timeout=40,
+                what="the captures queued before the restart to arrive",
+            )
+            # A little longer: a replay must not add a second copy.
+            page.wait_for_timeout(2000)
+            assert stored() == rows == [[capture_id, 1] for capture_id in queued_ids]
+            wait_until(
+                page, lambda: queued_captures(browser.context) == [], what="the queue to empty"
+            )
+            timelines = server.sql(
+                "SELECT url FROM captures WHERE platform = 'x' AND operation = 'HomeTimeline'"
+                " ORDER BY url"
+            )
+            assert [url for (url,) in timelines] == fetched
+            statuses = server.sql(
+                "SELECT parse_status, count(*) FROM captures WHERE kind IN ('api', 'document')"
+                " GROUP BY parse_status"
+            )
+            assert statuses == [["parsed", 4]]
             posts = server.sql("SELECT count(DISTINCT post_id) FROM posts WHERE platform = 'x'")
             assert posts[0][0] >= 3 * 7
     finally:

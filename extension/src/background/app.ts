@@ -131,17 +131,21 @@ export class Background {
     await this.deps.port.syncDynamicHosts();
   }
 
-  private async enqueue(captures: Capture[], tabId: number): Promise<null> {
+  /**
+   * Queues a tab's captures. The answer tells the tab whether they are on their way to
+   * the server (queued, and paired), so that an overlay push follows their ingest.
+   */
+  private async enqueue(captures: Capture[], tabId: number): Promise<boolean> {
     const settings = await this.settings.get();
-    if (settings.paused) return null;
+    if (settings.paused) return false;
     const disabled = new Set(settings.disabledPlatforms);
     const wanted = captures.filter((capture) => !capture.platform || !disabled.has(capture.platform));
-    if (wanted.length === 0) return null;
+    if (wanted.length === 0) return false;
     await this.deps.queue.enqueue(wanted, tabId, this.deps.now());
     this.deps.port.setFlushAlarm(true);
     const onlyImpressions = wanted.every((capture) => capture.kind === "impression");
     this.flusher.schedule(onlyImpressions ? IMPRESSION_DELAY_MS : CAPTURE_DELAY_MS);
-    return null;
+    return settings.token !== null;
   }
 
   private async overlays(platform: string, postIds: string[]): Promise<Overlay[]> {

@@ -168,12 +168,16 @@ export class Flusher {
     }
     const settled = batch.map((record) => record.capture.id).filter((id) => !rejectedIds.has(id));
     // Overlays first: the pages are waiting for them, and they do not depend on the queue.
-    if (answer.overlays.length > 0) {
-      const tabs = new Set(batch.map((record) => record.tabId).filter((tabId) => tabId >= 0));
-      // Every tab of the batch gets the batch's overlays; a content script ignores posts it
-      // does not show, and splitting by post would need parsing the captures here.
-      for (const tabId of tabs) this.deps.deliverOverlays(tabId, answer.overlays);
+    // Every tab of the batch gets the batch's overlays; a content script ignores posts it
+    // does not show, and splitting by post would need parsing the captures here. A tab
+    // whose captures (not only impressions) were in the batch gets the push even when it
+    // is empty: it says they were ingested, and the tab waits for it before asking for
+    // the overlays of its posts (content/overlays.ts).
+    const tabs = new Set<number>();
+    for (const record of batch) {
+      if (record.tabId >= 0 && (answer.overlays.length > 0 || record.capture.kind !== "impression")) tabs.add(record.tabId);
     }
+    for (const tabId of tabs) this.deps.deliverOverlays(tabId, answer.overlays);
     await this.deps.queue.ack(settled, rejections);
   }
 }

@@ -14,6 +14,29 @@ export type BadgeState = { kind: "loading" } | { kind: "unavailable" } | { kind:
 /** Events that must not reach the site (its click handlers open the post, its keys are shortcuts). */
 const CONTAINED_EVENTS = ["click", "dblclick", "mousedown", "mouseup", "pointerdown", "pointerup", "keydown", "keyup", "keypress", "input"];
 
+const badgeOfHost = new WeakMap<Element, BadgeView>();
+let listening = false;
+
+/**
+ * A badge adds its listeners when the first of its events comes: one capturing
+ * listener per contained event type on the window sees each event before any badge
+ * does and has that badge add its own, which the event then reaches (a node's
+ * listeners are read when the event gets to it). So making a badge adds no listeners.
+ */
+function listenForBadgeEvents(): void {
+  if (listening) return;
+  listening = true;
+  const wake = (event: Event): void => {
+    const target = event.target;
+    if (!(target instanceof Element)) return;
+    // Browsers retarget an event from inside a shadow root to its host; DOM emulations
+    // may not, so the root's host is looked at too.
+    const host = target.localName === BADGE_TAG ? target : (target.getRootNode() as Partial<ShadowRoot>).host;
+    if (host) badgeOfHost.get(host)?.listen();
+  };
+  for (const type of CONTAINED_EVENTS) window.addEventListener(type, wake, true);
+}
+
 let sharedSheet: CSSStyleSheet | null | undefined;
 
 /** Parses the shared stylesheet once; called at idle time so the first badges do not pay for it. */
@@ -50,8 +73,10 @@ interface BadgeLook {
   busy: boolean;
 }
 
+const LOADING_LOOK: BadgeLook = { text: "Seenby …", tone: "neutral", label: "Seenby: loading", busy: true };
+
 function lookOf(state: BadgeState): BadgeLook {
-  if (state.kind === "loading") return { text: "Seenby …", tone: "neutral", label: "Seenby: loading", busy: true };
+  if (state.kind === "loading") return LOADING_LOOK;
   if (state.kind === "unavailable") {
     return { text: "Seenby offline", tone: "neutral", label: "Seenby: the server did not answer", busy: false };
   }
@@ -67,8 +92,6 @@ function lookOf(state: BadgeState): BadgeLook {
     busy: false,
   };
 }
-
-const LOADING_LOOK = lookOf({ kind: "loading" });
 
 /** The badge button as every badge starts (loading): cloned, which is cheaper than building each. */
 let buttonTemplate: HTMLButtonElement | null = null;
@@ -100,27 +123,40 @@ export class BadgeView {
   private readonly button: HTMLButtonElement;
   private readonly text: Text;
   private panel: PanelLayer | null = null;
+  private listening = false;
   private state: BadgeState = { kind: "loading" };
   /** What the button shows: compared in script, so an update that changes nothing reads no DOM. */
   private shown: BadgeLook = LOADING_LOOK;
+  private shownPostId: string;
+  private theme: Theme;
 
+  /** A badge showing the placeholder (its button is cloned in that state). */
   constructor(
     postId: string,
     theme: Theme,
     private readonly replyBoxSelector: string | null,
   ) {
+    this.shownPostId = postId;
+    this.theme = theme;
     this.host = document.createElement(BADGE_TAG);
     this.host.setAttribute("data-seenby-post-id", postId);
     this.host.setAttribute("data-theme", theme);
     this.root = this.host.attachShadow({ mode: "open" });
     this.button = newButton();
     this.text = this.button.firstChild as Text;
+    adoptStyles(this.root);
+    this.root.append(this.button);
+    badgeOfHost.set(this.host, this);
+    listenForBadgeEvents();
+  }
+
+  /** Adds the badge's listeners (see listenForBadgeEvents); once. */
+  listen(): void {
+    if (this.listening) return;
+    this.listening = true;
     // One listener object for every contained event: our events stay ours, and the
     // button's own behaviour needs no listeners of its own.
     for (const type of CONTAINED_EVENTS) this.root.addEventListener(type, this);
-    adoptStyles(this.root);
-    this.root.append(this.button);
-    this.render();
   }
 
   /** Every event in CONTAINED_EVENTS that happens inside the badge. */
@@ -139,11 +175,12 @@ export class BadgeView {
   }
 
   get postId(): string {
-    return this.host.getAttribute("data-seenby-post-id") ?? "";
+    return this.shownPostId;
   }
 
   /** The site reused the post's node for another post. */
   set postId(postId: string) {
+    this.shownPostId = postId;
     this.host.setAttribute("data-seenby-post-id", postId);
   }
 
@@ -154,7 +191,9 @@ export class BadgeView {
 
   /** The site's theme was read (or changed): light or dark styles. */
   setTheme(theme: Theme): void {
-    if (this.host.getAttribute("data-theme") !== theme) this.host.setAttribute("data-theme", theme);
+    if (this.theme === theme) return;
+    this.theme = theme;
+    this.host.setAttribute("data-theme", theme);
   }
 
   /** Writes only what changed: most updates repeat what the badge shows. */

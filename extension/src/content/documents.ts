@@ -6,6 +6,7 @@
 import { patternMatches } from "../shared/rules";
 import type { Capture, DocumentRule, Platform } from "../shared/types";
 import { newCapture, type CaptureFields } from "./captures";
+import { measured } from "./perf";
 
 /** Time for a single-page app to render the new page before we copy it. */
 const SETTLE_MS = 1000;
@@ -50,6 +51,10 @@ export class DocumentWatcher {
   }
 
   private capture(): void {
+    measured("seenby-capture:document", () => this.captureNow());
+  }
+
+  private captureNow(): void {
     const url = location.href;
     this.capturedUrl = url;
     const rule = this.platform().documents.find((candidate) => patternMatches(candidate.url_pattern, url));

@@ -5,6 +5,7 @@ import { findActionRule, findApiRule } from "../shared/rules";
 import { INTERCEPT_EVENT, type Capture, type InterceptedExchange, type Platform } from "../shared/types";
 import { newCapture } from "./captures";
 import { parseExchange } from "./validate";
+import { measured } from "./perf";
 
 const MAX_BUFFERED = 200;
 const MAX_BUFFERED_CHARS = 32 * 1024 * 1024;
@@ -16,12 +17,13 @@ export class ExchangeInbox {
   private buffer: InterceptedExchange[] = [];
   private bufferedChars = 0;
   private consumer: ExchangeConsumer | null = null;
-  private readonly onEvent = (event: Event): void => {
-    const exchange = parseExchange((event as CustomEvent<unknown>).detail);
-    if (exchange === null) return;
-    if (this.consumer) this.consumer(exchange);
-    else this.keep(exchange);
-  };
+  private readonly onEvent = (event: Event): void =>
+    measured("seenby-capture:exchange", () => {
+      const exchange = parseExchange((event as CustomEvent<unknown>).detail);
+      if (exchange === null) return;
+      if (this.consumer) this.consumer(exchange);
+      else this.keep(exchange);
+    });
 
   constructor(private readonly target: EventTarget) {
     target.addEventListener(INTERCEPT_EVENT, this.onEvent);

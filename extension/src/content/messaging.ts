@@ -3,6 +3,7 @@
 
 import type { Overlay, Rules, ToBackground } from "../shared/types";
 import { isRules, toOverlays } from "./validate";
+import { measured } from "./perf";
 
 async function send(message: ToBackground): Promise<unknown> {
   try {
@@ -18,11 +19,13 @@ export async function requestRules(): Promise<Rules | null> {
 }
 
 export async function requestOverlays(platform: string, postIds: string[]): Promise<Overlay[] | null> {
-  return toOverlays(await send({ type: "get-overlays", platform, post_ids: postIds }));
+  const answer = await send({ type: "get-overlays", platform, post_ids: postIds });
+  return measured("seenby:overlays", () => toOverlays(answer));
 }
 
-export function sendCaptures(message: Extract<ToBackground, { type: "captures" }>): void {
-  void send(message);
+/** Resolves to whether the captures are on their way to the server (queued, and paired). */
+export function sendCaptures(message: Extract<ToBackground, { type: "captures" }>): Promise<boolean> {
+  return measured("seenby-capture:send", () => send(message)).then((queued) => queued === true);
 }
 
 export interface BackgroundListener {
@@ -40,8 +43,10 @@ export function listenToBackground(listener: BackgroundListener): void {
         const rules = (message as { rules?: unknown }).rules;
         if (isRules(rules)) listener.rules(rules);
       } else if (type === "overlays") {
-        const overlays = toOverlays((message as { overlays?: unknown }).overlays);
-        if (overlays) listener.overlays(overlays);
+        measured("seenby:overlays", () => {
+          const overlays = toOverlays((message as { overlays?: unknown }).overlays);
+          if (overlays) listener.overlays(overlays);
+        });
       }
     });
   } catch {

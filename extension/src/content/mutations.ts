@@ -3,6 +3,7 @@
 // the site added meanwhile (so they look at those, not the whole page).
 
 import { BADGE_TAG } from "./badge";
+import { measured } from "./perf";
 
 /** `added`: the elements added since the last call; null when there were too many to list. */
 export type MutationListener = (added: readonly Element[] | null) => void;
@@ -12,7 +13,7 @@ const THROTTLE_MS = 50;
 const MAX_LISTED = 300;
 
 function isOurBadge(node: Node): boolean {
-  return node.nodeName.toLowerCase() === BADGE_TAG;
+  return (node as Element).localName === BADGE_TAG;
 }
 
 export class MutationHub {
@@ -25,9 +26,18 @@ export class MutationHub {
   subscribe(listener: MutationListener): void {
     this.listeners.push(listener);
     if (this.observer === null) {
-      this.observer = new MutationObserver((records) => this.collect(records));
+      this.observer = new MutationObserver((records) => measured("seenby:mutations", () => this.collect(records)));
       this.observer.observe(document, { childList: true, subtree: true });
     }
+  }
+
+  /**
+   * Takes the records of our own DOM writes at once (called right after them), instead
+   * of having the observer called back for them in a moment.
+   */
+  takeRecords(): void {
+    const records = this.observer?.takeRecords();
+    if (records && records.length > 0) this.collect(records);
   }
 
   private collect(records: MutationRecord[]): void {
@@ -41,7 +51,7 @@ export class MutationHub {
         if (this.added.length > MAX_LISTED) this.added = null;
       }
       // Removals matter too: the site may have dropped one of our badges along with other nodes.
-      if (!changed) changed = [...record.removedNodes].some((node) => !isOurBadge(node));
+      if (!changed && record.removedNodes.length > 0) changed = [...record.removedNodes].some((node) => !isOurBadge(node));
     }
     if (changed) this.schedule();
   }
@@ -55,7 +65,9 @@ export class MutationHub {
       this.timer = this.frame = null;
       const added = this.added;
       this.added = [];
-      for (const listener of this.listeners) listener(added);
+      measured("seenby:locate", () => {
+        for (const listener of this.listeners) listener(added);
+      });
     };
     this.timer = setTimeout(run, THROTTLE_MS);
     this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(run) : null;

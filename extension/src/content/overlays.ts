@@ -8,8 +8,14 @@
 // server, resolved only when asked with the alias). So an unknown post shown on the
 // page is asked for again: after every push (its capture may be in), once after a
 // short delay (another tab may have captured it), and when it is shown again later.
+//
+// While this page's own captures are on their way to the server, posts are not asked
+// for: the push that follows their ingest brings the overlays of the posts in them, and
+// an answer before it would mostly say "unknown". The posts the push leaves out are
+// asked for then (at the latest after PUSH_WAIT_MS).
 
 import type { Overlay } from "../shared/types";
+import { measured } from "./perf";
 
 const REQUEST_DELAY_MS = 10;
 const MAX_IDS_PER_REQUEST = 500; // the server's limit
@@ -20,6 +26,8 @@ export const UNKNOWN_RETRY_MS = 1_500;
 export const UNKNOWN_FRESH_MS = 30_000;
 /** How long captures sent from this page may take to reach the server and be answered. */
 const INGEST_WAIT_MS = 3_000;
+/** How long a post waits for the push its page's captures are due to bring, at most. */
+export const PUSH_WAIT_MS = 1_000;
 
 export type OverlayFetcher = (postIds: string[]) => Promise<Overlay[] | null>;
 
@@ -42,6 +50,11 @@ export class OverlayStore {
   private timer: ReturnType<typeof setTimeout> | null = null;
   private retryIds = new Set<string>();
   private retryTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Ids waiting for the push after this page's captures are ingested. */
+  private awaitingPush = new Set<string>();
+  private pushTimer: ReturnType<typeof setTimeout> | null = null;
+  /** The captures (their capturesSentAt) whose push was waited for in vain: no more waiting for it. */
+  private waitedInVainFor = -Infinity;
   private pushes = 0;
   private pushedAt = -Infinity;
   private capturesSentAt = -Infinity;
@@ -58,10 +71,11 @@ export class OverlayStore {
 
   /** Asks for the overlay of `postId` in the next batch unless it is known, fresh or on its way. */
   want(postId: string): void {
-    if (this.inFlight.has(postId)) return;
+    if (this.inFlight.has(postId) || this.awaitingPush.has(postId)) return;
     const unknownSince = this.unknown.get(postId);
     if (unknownSince !== undefined ? performance.now() - unknownSince < UNKNOWN_FRESH_MS : this.cache.has(postId)) return;
-    this.enqueue(postId);
+    if (this.waitingForPush()) this.awaitPush([postId]);
+    else this.enqueue(postId);
   }
 
   /**
@@ -72,6 +86,7 @@ export class OverlayStore {
     this.pushes++;
     this.pushedAt = performance.now();
     this.store(overlays);
+    this.stopAwaitingPush();
     for (const postId of this.unknown.keys()) {
       if (!this.inFlight.has(postId) && this.listener.shown(postId)) this.enqueue(postId);
     }
@@ -80,6 +95,12 @@ export class OverlayStore {
   /** This page sent captures (not impressions): until a push says they were ingested, "unknown" may be early. */
   capturesSent(): void {
     this.capturesSentAt = performance.now();
+  }
+
+  /** The captures this page sent were not queued (sending paused, or no background): no push is coming. */
+  capturesNotQueued(): void {
+    this.capturesSentAt = -Infinity;
+    this.stopAwaitingPush();
   }
 
   private awaitingIngest(): boolean {
@@ -126,7 +147,7 @@ export class OverlayStore {
 
   private enqueue(postId: string): void {
     this.queued.add(postId);
-    this.timer ??= setTimeout(() => this.request(), REQUEST_DELAY_MS);
+    this.timer ??= setTimeout(() => measured("seenby:overlays", () => this.request()), REQUEST_DELAY_MS);
   }
 
   /** Once per post: another tab may capture it in a moment. */
@@ -134,28 +155,62 @@ export class OverlayStore {
     if (this.retriedLater.has(postId)) return;
     this.retriedLater.add(postId);
     this.retryIds.add(postId);
-    this.retryTimer ??= setTimeout(() => {
-      this.retryTimer = null;
-      const due = this.retryIds;
-      this.retryIds = new Set();
-      for (const id of due) {
-        if (this.unknown.has(id) && !this.inFlight.has(id) && this.listener.shown(id)) this.enqueue(id);
-      }
-    }, UNKNOWN_RETRY_MS);
+    this.retryTimer ??= setTimeout(() => measured("seenby:overlays", () => this.retryDue()), UNKNOWN_RETRY_MS);
+  }
+
+  private retryDue(): void {
+    this.retryTimer = null;
+    const due = this.retryIds;
+    this.retryIds = new Set();
+    for (const id of due) {
+      if (this.unknown.has(id) && !this.inFlight.has(id) && this.listener.shown(id)) this.enqueue(id);
+    }
+  }
+
+  /** This page's captures are on their way, and their push may still come. */
+  private waitingForPush(): boolean {
+    return this.awaitingIngest() && this.capturesSentAt !== this.waitedInVainFor;
+  }
+
+  /** Posts are asked for after the push, unless it brought them (or at the latest after PUSH_WAIT_MS). */
+  private awaitPush(ids: Iterable<string>): void {
+    for (const id of ids) this.awaitingPush.add(id);
+    this.pushTimer ??= setTimeout(
+      () =>
+        measured("seenby:overlays", () => {
+          this.waitedInVainFor = this.capturesSentAt;
+          this.stopAwaitingPush();
+        }),
+      PUSH_WAIT_MS,
+    );
+  }
+
+  private stopAwaitingPush(): void {
+    if (this.pushTimer !== null) clearTimeout(this.pushTimer);
+    this.pushTimer = null;
+    const ids = this.awaitingPush;
+    if (ids.size === 0) return;
+    this.awaitingPush = new Set();
+    for (const id of ids) {
+      if (!this.cache.get(id)?.known && this.listener.shown(id)) this.enqueue(id);
+    }
   }
 
   private request(): void {
     this.timer = null;
     const ids = [...this.queued];
     this.queued = new Set();
+    if (this.waitingForPush()) return this.awaitPush(ids);
     for (let start = 0; start < ids.length; start += MAX_IDS_PER_REQUEST) {
       const batch = ids.slice(start, start + MAX_IDS_PER_REQUEST);
       for (const id of batch) this.inFlight.set(id, this.pushes);
-      void this.fetchOverlays(batch).then((overlays) => {
-        if (overlays) this.store(overlays);
-        const missing = batch.filter((id) => this.inFlight.delete(id));
-        if (missing.length > 0) this.listener.failed(missing);
-      });
+      void this.fetchOverlays(batch).then((overlays) =>
+        measured("seenby:overlays", () => {
+          if (overlays) this.store(overlays);
+          const missing = batch.filter((id) => this.inFlight.delete(id));
+          if (missing.length > 0) this.listener.failed(missing);
+        }),
+      );
     }
   }
 }

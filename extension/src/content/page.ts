@@ -10,7 +10,8 @@ import type { OverlayFetcher } from "./overlays";
 import { PostOverlays } from "./posts";
 
 export interface PageDeps {
-  deliver: (captures: Capture[]) => void;
+  /** Resolves to whether the captures are on their way to the server. */
+  deliver: (captures: Capture[]) => Promise<boolean>;
   fetchOverlays: (platform: string, postIds: string[]) => Promise<Overlay[] | null>;
 }
 
@@ -23,14 +24,17 @@ export class ActivePage {
     deps: PageDeps,
   ) {
     this.batcher = new CaptureBatcher((captures) => {
-      // Posts in these captures are unknown to the server until it has them (overlays.ts).
-      if (captures.some((capture) => capture.kind !== "impression")) this.posts?.capturesSent();
-      deps.deliver(captures);
+      const withPosts = captures.some((capture) => capture.kind !== "impression");
+      void deps.deliver(captures).then((queued) => {
+        if (withPosts && !queued) this.posts?.capturesNotQueued();
+      });
     });
-    const send = (capture: Capture): void => this.batcher.add(capture);
+    const send = (capture: Capture): void => this.send(capture);
     const fetchOverlays: OverlayFetcher = (postIds) => deps.fetchOverlays(this.platform.name, postIds);
     const current = (): Platform => this.platform;
     const mutations = new MutationHub();
+    // Before the first capture (the page's document): its posts wait for its push.
+    this.posts = PostOverlays.for(platform, { fetchOverlays, send, placed: () => mutations.takeRecords() });
 
     const documents = new DocumentWatcher(current, send);
     documents.start();
@@ -39,11 +43,10 @@ export class ActivePage {
 
     // Clicks often navigate away: their capture leaves at once.
     watchClicks(current, (capture) => {
-      this.batcher.add(capture);
+      this.send(capture);
       this.batcher.flush();
     });
 
-    this.posts = PostOverlays.for(platform, { fetchOverlays, send });
     if (this.posts) {
       const posts = this.posts;
       mutations.subscribe((added) => posts.scan(added));
@@ -66,7 +69,14 @@ export class ActivePage {
 
   handleExchange(exchange: InterceptedExchange): void {
     const capture = captureFromExchange(this.platform, exchange, location.href);
-    if (capture) this.batcher.add(capture);
+    if (capture) this.send(capture);
+  }
+
+  private send(capture: Capture): void {
+    // Posts in this capture are unknown to the server until it has them, and their
+    // overlays come with the push after it does (overlays.ts).
+    if (capture.kind !== "impression") this.posts?.capturesSent();
+    this.batcher.add(capture);
   }
 
   /** Overlays the background pushed after captures of this tab were ingested. */

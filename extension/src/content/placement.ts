@@ -18,10 +18,10 @@ function firstSafely(root: ParentNode, selector: string): Element | null {
 /** The outermost control between `anchor` (included) and `post` (excluded), if any. */
 function enclosingControl(anchor: Element, post: Element): Element | null {
   let control: Element | null = null;
-  // closest() jumps from control to control: one call per control, not one per ancestor.
-  for (let node = anchor.closest(INTERACTIVE); node !== null && node !== post && post.contains(node); ) {
-    control = node;
-    node = node.parentElement?.closest(INTERACTIVE) ?? null;
+  // The anchor is a few levels inside the post: one match per level up to it, where
+  // closest() would test every ancestor up to the document's root.
+  for (let node: Element | null = anchor; node !== null && node !== post; node = node.parentElement) {
+    if (node.matches(INTERACTIVE)) control = node;
   }
   return control;
 }

@@ -1,13 +1,17 @@
 // Located posts: find them (initial scan, then the elements each mutation burst
 // added), give each one near the viewport a badge (placeholder first, overlay when it
 // arrives or at once from the cache) and record impressions.
+//
+// The DOM is written in the callbacks that bring the news (the IntersectionObserver's,
+// the background's message): neither reads layout, and the browser draws the changes
+// in its next frame. Waiting for an animation frame to write would cost one more
+// wake-up (and scheduling a frame) per batch, for the same frame.
 
 import { extractPostId } from "../shared/rules";
 import type { Capture, DomLocator, Overlay, Platform } from "../shared/types";
 import { BADGE_TAG, BadgeView, prepareStyles } from "./badge";
 import { newCapture } from "./captures";
 import { OverlayStore, type OverlayFetcher } from "./overlays";
-import { FrameBatch } from "./frame";
 import { measured } from "./perf";
 import { placeBadge } from "./placement";
 import { guessedTheme, themeBehind, whenIdle, type Theme } from "./theme";
@@ -16,6 +20,8 @@ import { VisibilityTracker } from "./visibility";
 export interface PostDeps {
   fetchOverlays: OverlayFetcher;
   send: (capture: Capture) => void;
+  /** Called after badges were put into the page (the mutation hub takes those records at once). */
+  placed?: () => void;
 }
 
 function querySafely(root: ParentNode, selector: string): Iterable<Element> {
@@ -44,9 +50,8 @@ export class PostOverlays {
   /** The system's scheme until the page's colours are read (at idle time: a style read may force a style recalculation). */
   private theme: Theme = guessedTheme();
   private themeRead: "no" | "planned" | "done" = "no";
-  /** DOM writes wait for the next frame: the page is drawn then anyway. */
-  private readonly arrived = new FrameBatch<Overlay>((overlays) => this.renderArrived(overlays));
-  private readonly cameNear = new FrameBatch<Element>((posts) => this.onVisible(posts));
+  /** Impressions whose captures are made at the next idle time. */
+  private readonly impressions: { postId: string; dwellMs: number; seenAt: Date; url: string }[] = [];
 
   constructor(
     private readonly platformName: string,
@@ -54,21 +59,21 @@ export class PostOverlays {
     private readonly deps: PostDeps,
   ) {
     this.store = new OverlayStore(platformName, deps.fetchOverlays, {
-      arrived: (overlays) => this.arrived.add(...overlays),
+      arrived: (overlays) => this.renderArrived(overlays),
       failed: (postIds) => this.markUnavailable(postIds),
       shown: (postId) => this.liveBadges(postId).length > 0,
     });
     this.visibility = new VisibilityTracker({
-      visible: (posts) => this.cameNear.add(...posts),
-      dwelled: (post, dwellMs, seenAt) => this.recordImpression(post, dwellMs, seenAt),
+      visible: (posts) => this.onVisible(posts),
+      dwelled: (post, dwellMs, seenAt, leaving) => this.recordImpression(post, dwellMs, seenAt, leaving),
     });
     // The site may follow the system's colour scheme: read its background again.
     window.matchMedia?.("(prefers-color-scheme: dark)").addEventListener?.("change", () => {
       this.themeRead = "no";
-      const post = this.visibility.postsNearView()[0];
+      const [post] = this.visibility.postsNearView();
       if (post) this.planThemeRead(post);
     });
-    whenIdle(prepareStyles);
+    whenIdle(() => measured("seenby:styles", prepareStyles));
   }
 
   static for(platform: Platform, deps: PostDeps): PostOverlays | null {
@@ -99,12 +104,14 @@ export class PostOverlays {
           for (const inner of querySafely(element, selector)) this.observe(inner);
         }
       }
+      let placed = false;
       for (const post of this.visibility.postsNearView()) {
         if (!post.isConnected) continue; // dropped by the site; the observer says so next frame
         // A badge still in place in a post the site did not touch stays as it is.
         if (changed && !changed.has(post) && this.badgeOfPost.get(post)?.host.isConnected) continue;
-        this.ensureBadge(post);
+        placed = this.ensureBadge(post) || placed;
       }
+      if (placed) this.deps.placed?.();
     });
   }
 
@@ -116,6 +123,11 @@ export class PostOverlays {
   /** This page sent captures that may hold the posts it shows. */
   capturesSent(): void {
     this.store.capturesSent();
+  }
+
+  /** Those captures were not queued: no push is coming. */
+  capturesNotQueued(): void {
+    this.store.capturesNotQueued();
   }
 
   private observe(post: Element): void {
@@ -132,7 +144,9 @@ export class PostOverlays {
     measured("seenby:visible", () => {
       const first = posts[0];
       if (first) this.planThemeRead(first);
-      for (const post of posts) if (post.isConnected) this.ensureBadge(post);
+      let placed = false;
+      for (const post of posts) if (post.isConnected) placed = this.ensureBadge(post) || placed;
+      if (placed) this.deps.placed?.();
     });
   }
 
@@ -143,7 +157,7 @@ export class PostOverlays {
     whenIdle(() =>
       measured("seenby:theme", () => {
         if (this.themeRead !== "planned") return;
-        const shown = post.isConnected ? post : this.visibility.postsNearView().find((near) => near.isConnected);
+        const shown = post.isConnected ? post : [...this.visibility.postsNearView()].find((near) => near.isConnected);
         if (!shown) return void (this.themeRead = "no"); // the next posts near the viewport plan it again
         this.themeRead = "done";
         const theme = themeBehind(shown);
@@ -154,12 +168,12 @@ export class PostOverlays {
     );
   }
 
-  /** The post's badge, in place, for its current id; never two in one post. */
-  private ensureBadge(post: Element): void {
+  /** The post's badge, in place, for its current id; never two in one post. True when it was (re)placed. */
+  private ensureBadge(post: Element): boolean {
     const postId = this.postIdOf(post);
-    if (postId === null) return; // not rendered far enough yet: the next scan retries
+    if (postId === null) return false; // not rendered far enough yet: the next scan retries
     let badge = this.badgeOfPost.get(post);
-    if (badge && badge.host.isConnected && badge.postId === postId) return;
+    if (badge && badge.host.isConnected && badge.postId === postId) return false;
     if (badge && badge.postId !== postId) {
       this.badgesById.get(badge.postId)?.delete(badge);
       badge.postId = postId;
@@ -169,14 +183,16 @@ export class PostOverlays {
       this.ownHosts.add(badge.host);
       this.badgeOfPost.set(post, badge);
     }
-    this.removeForeignCopies(post);
-    placeBadge(badge.host, post, this.locator.anchor_selector);
     let badges = this.badgesById.get(postId);
     if (!badges) this.badgesById.set(postId, (badges = new Set()));
     badges.add(badge);
+    // Written before it goes into the page: changes to a detached tree invalidate no styles.
     const cached = this.store.get(postId);
     badge.update(cached ? { kind: "overlay", overlay: cached } : { kind: "loading" });
+    this.removeForeignCopies(post);
+    placeBadge(badge.host, post, this.locator.anchor_selector);
     this.store.want(postId); // nothing when cached and known; "unknown" is asked again when stale
+    return true;
   }
 
   /** Copies of a badge the site cloned along with the post have no shadow root: drop them. */
@@ -188,20 +204,22 @@ export class PostOverlays {
     }
   }
 
-  /** Overlays that arrived since the last frame: the newest of each post is drawn. */
+  /** Overlays that arrived (one per post): drawn into the post's badges. */
   private renderArrived(overlays: Overlay[]): void {
     measured("seenby:render", () => {
-      const newest = new Map<string, Overlay>();
-      for (const overlay of overlays) newest.set(overlay.post_id, overlay);
-      for (const overlay of newest.values()) {
-        for (const badge of this.liveBadges(overlay.post_id)) badge.update({ kind: "overlay", overlay });
+      for (const overlay of overlays) {
+        const badges = this.badgesById.get(overlay.post_id);
+        if (!badges) continue;
+        for (const badge of badges) {
+          if (badge.host.isConnected) badge.update({ kind: "overlay", overlay });
+          else badges.delete(badge); // the site dropped it
+        }
+        if (badges.size === 0) this.badgesById.delete(overlay.post_id);
       }
     });
   }
 
   private markUnavailable(postIds: string[]): void {
-    const failed = new Set(postIds);
-    this.arrived.drop((overlay) => !failed.has(overlay.post_id)); // the newest news of these posts
     for (const postId of postIds) {
       for (const badge of this.liveBadges(postId)) badge.update({ kind: "unavailable" });
     }
@@ -216,17 +234,26 @@ export class PostOverlays {
     return [...badges];
   }
 
-  private recordImpression(post: Element, dwellMs: number, seenAt: Date): void {
-    const postId = this.postIdOf(post);
-    if (postId === null) return;
-    this.deps.send(
-      newCapture(this.platformName, {
-        kind: "impression",
-        url: location.href,
-        method: "GET",
-        status: 0,
-        body: { post_id: postId, dwell_ms: dwellMs, seen_at: seenAt.toISOString() },
-      }),
-    );
+  /**
+   * Notes an impression; its capture is made when the page is idle (impressions are
+   * not urgent, and they end while the page scrolls), or at once when it is left.
+   */
+  private recordImpression(post: Element, dwellMs: number, seenAt: Date, leaving: boolean): void {
+    measured("seenby:impression", () => {
+      // The id its badge shows (kept current whenever the post changes), else read now.
+      const badge = this.badgeOfPost.get(post);
+      const postId = badge?.host.isConnected ? badge.postId : this.postIdOf(post);
+      if (postId === null) return;
+      const first = this.impressions.push({ postId, dwellMs, seenAt, url: location.href }) === 1;
+      if (leaving) this.sendImpressions();
+      else if (first) whenIdle(() => measured("seenby:impression", () => this.sendImpressions()));
+    });
+  }
+
+  private sendImpressions(): void {
+    for (const { postId, dwellMs, seenAt, url } of this.impressions.splice(0)) {
+      const body = { post_id: postId, dwell_ms: dwellMs, seen_at: seenAt.toISOString() };
+      this.deps.send(newCapture(this.platformName, { kind: "impression", url, method: "GET", status: 0, body }, url));
+    }
   }
 }

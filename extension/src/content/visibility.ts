@@ -3,6 +3,8 @@
 // by the time its post scrolls in), one without tells how much of a post is really
 // visible, to time impressions (half visible for 900 ms or more).
 
+import { measured } from "./perf";
+
 export const MIN_DWELL_MS = 900;
 export const HALF = 0.5;
 /** How far beyond the viewport a post counts as near: half a viewport, above and below. */
@@ -11,8 +13,11 @@ export const NEAR_MARGIN = "50% 0px";
 export interface VisibilityListener {
   /** Posts that just came near the viewport (one call per observer batch). */
   visible(posts: Element[]): void;
-  /** A post was half visible for `dwellMs` ≥ MIN_DWELL_MS, starting at `seenAt`. */
-  dwelled(post: Element, dwellMs: number, seenAt: Date): void;
+  /**
+   * A post was half visible for `dwellMs` ≥ MIN_DWELL_MS, starting at `seenAt`.
+   * `leaving`: the page is being hidden or left (what is recorded must go now).
+   */
+  dwelled(post: Element, dwellMs: number, seenAt: Date, leaving: boolean): void;
 }
 
 export class VisibilityTracker {
@@ -20,12 +25,14 @@ export class VisibilityTracker {
   private readonly exact: IntersectionObserver;
   private readonly nearView = new Set<Element>();
   private readonly halfVisible = new Set<Element>();
-  /** Dwell episodes under way: performance.now() and wall clock at their start. */
-  private readonly episodes = new Map<Element, { start: number; seenAt: Date }>();
+  /** Dwell episodes under way: performance.now() at their start. */
+  private readonly episodes = new Map<Element, number>();
 
   constructor(private readonly listener: VisibilityListener) {
-    this.near = new IntersectionObserver((entries) => this.onNear(entries), { rootMargin: NEAR_MARGIN, threshold: 0 });
-    this.exact = new IntersectionObserver((entries) => this.onExact(entries), { threshold: [0, HALF] });
+    this.near = new IntersectionObserver((entries) => measured("seenby:visible", () => this.onNear(entries)), { rootMargin: NEAR_MARGIN, threshold: 0 });
+    // Only crossing the half matters (dwell starts and ends there): one callback per
+    // post entering or leaving the viewport, not two.
+    this.exact = new IntersectionObserver((entries) => measured("seenby:visible", () => this.onExact(entries)), { threshold: HALF });
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.endAll();
       else for (const post of this.halfVisible) this.begin(post);
@@ -39,8 +46,8 @@ export class VisibilityTracker {
   }
 
   /** Posts near the viewport right now (few: about two viewports' worth). */
-  postsNearView(): Element[] {
-    return [...this.nearView];
+  postsNearView(): ReadonlySet<Element> {
+    return this.nearView;
   }
 
   private onNear(entries: IntersectionObserverEntry[]): void {
@@ -76,19 +83,19 @@ export class VisibilityTracker {
   }
 
   private begin(post: Element): void {
-    if (!this.episodes.has(post)) this.episodes.set(post, { start: performance.now(), seenAt: new Date() });
+    if (!this.episodes.has(post)) this.episodes.set(post, performance.now());
   }
 
-  private end(post: Element): void {
-    const episode = this.episodes.get(post);
-    if (!episode) return;
+  private end(post: Element, leaving = false): void {
+    const start = this.episodes.get(post);
+    if (start === undefined) return;
     this.episodes.delete(post);
-    const dwellMs = Math.round(performance.now() - episode.start);
-    if (dwellMs >= MIN_DWELL_MS) this.listener.dwelled(post, dwellMs, episode.seenAt);
+    const dwellMs = Math.round(performance.now() - start);
+    if (dwellMs >= MIN_DWELL_MS) this.listener.dwelled(post, dwellMs, new Date(Date.now() - dwellMs), leaving);
   }
 
   /** Tab hidden or page left: what was on screen until now counts as seen. */
   endAll(): void {
-    for (const post of [...this.episodes.keys()]) this.end(post);
+    for (const post of [...this.episodes.keys()]) this.end(post, true);
   }
 }

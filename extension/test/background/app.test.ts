@@ -22,8 +22,8 @@ function withPairingAndRules(server: FakeServer, rules: Rules) {
   };
 }
 
-async function setup() {
-  const server = new FakeServer();
+/** A worker over `indexedDB` and `store` (a new one over the same ones: the browser restarted). */
+async function setup(indexedDB = new IDBFactory(), store = new MemoryStore(), server = new FakeServer()) {
   const sent: { tabId: number | "all"; message: ToContent }[] = [];
   const port: BrowserPort = {
     sendToTab: (tabId, message) => sent.push({ tabId, message }),
@@ -35,10 +35,9 @@ async function setup() {
     browserName: "Chromium",
   };
   const timers = new ManualTimers();
-  const store = new MemoryStore();
   const app = new Background({
     store,
-    queue: await CaptureQueue.open(new IDBFactory(), "app-test"),
+    queue: await CaptureQueue.open(indexedDB, "app-test"),
     fetch: withPairingAndRules(server, RULES),
     port,
     timers,
@@ -59,7 +58,8 @@ describe("Background", () => {
     expect(JSON.parse(String(server.requests[1]?.init.body))).toEqual({ code: "ABCD-EFGH", name: "Chromium extension" });
     expect(sent).toContainEqual({ tabId: "all", message: { type: "rules", rules: RULES } });
     expect(await app.handle({ type: "get-rules" }, 1)).toEqual(RULES);
-    await app.handle({ type: "captures", captures: [makeCapture()] }, 9);
+    // The answer tells the tab its captures are on their way (a push follows their ingest).
+    expect(await app.handle({ type: "captures", captures: [makeCapture()] }, 9)).toBe(true);
     await app.flusher.flush();
     expect(server.stored.size).toBe(1);
     expect(sent.some((entry) => entry.tabId === 9 && entry.message.type === "overlays")).toBe(true);
@@ -80,9 +80,9 @@ describe("Background", () => {
     expect(sent.at(-1)?.message.type).toBe("rules");
     const rules = (await app.handle({ type: "get-rules" }, 1)) as Rules;
     expect(rules.platforms.map((p) => p.name)).toEqual(["bluesky", "mastodon"]);
-    await app.handle({ type: "captures", captures: [makeCapture({ platform: "x" })] }, 1);
+    expect(await app.handle({ type: "captures", captures: [makeCapture({ platform: "x" })] }, 1)).toBe(false);
     await app.handle({ type: "set-settings", settings: { paused: true } }, -1);
-    await app.handle({ type: "captures", captures: [makeCapture({ platform: "bluesky" })] }, 1);
+    expect(await app.handle({ type: "captures", captures: [makeCapture({ platform: "bluesky" })] }, 1)).toBe(false);
     await app.flusher.flush();
     expect(server.stored.size).toBe(0);
     const state = (await app.handle({ type: "get-state" }, -1)) as ExtensionState;
@@ -100,6 +100,28 @@ describe("Background", () => {
     const state = (await app.handle({ type: "get-state" }, -1)) as ExtensionState;
     expect(state).toMatchObject({ paired: false, connected: false, queueSize: 2, lastError: "invalid token" });
     expect(await app.handle({ type: "get-overlays", platform: "x", post_ids: ["1"] }, 1)).toEqual([]);
+  });
+
+  it("sends what was queued before the browser closed when it starts again, each capture once", async () => {
+    const disk = new IDBFactory();
+    const settings = new MemoryStore();
+    const server = new FakeServer();
+    const before = await setup(disk, settings, server);
+    await before.app.handle({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" }, -1);
+    server.mode = "down";
+    const captures = [makeCapture(), makeCapture(), makeCapture({ kind: "impression" })];
+    expect(await before.app.handle({ type: "captures", captures }, 4)).toBe(true);
+    await before.app.flusher.flush(); // fails: the captures stay queued
+    expect(server.stored.size).toBe(0);
+    before.timers.pending.clear(); // the browser closes: its timers are gone
+
+    server.mode = "up";
+    const after = await setup(disk, settings, server); // same profile, new worker
+    await after.app.start(); // what the worker does whenever it starts
+    expect([...server.stored.keys()].sort()).toEqual(captures.map((capture) => capture.id).sort());
+    expect(server.duplicates).toBe(0);
+    const state = (await after.app.handle({ type: "get-state" }, -1)) as ExtensionState;
+    expect(state.queueSize).toBe(0);
   });
 
   it("answers overlay requests from the server", async () => {

@@ -58,6 +58,18 @@ describe("Flusher", () => {
     expect(deliveredBeforeAck).toEqual([1]);
   });
 
+  it("tells a tab its captures were ingested even when no overlays came back (it waits for that), not for impressions alone", async () => {
+    const { queue, server, flusher, delivered } = await setup();
+    server.ingestOverlays = [];
+    await queue.enqueue([makeCapture({ kind: "impression" })], 5);
+    await flusher.flush();
+    expect(delivered).toEqual([]);
+    await queue.enqueue([makeCapture(), makeCapture({ kind: "impression" })], 6);
+    await queue.enqueue([makeCapture({ kind: "impression" })], 7);
+    await flusher.flush();
+    expect(delivered).toEqual([{ tabId: 6, overlays: [] }]);
+  });
+
   it("sends new captures after a short delay: their posts' overlays come back in the answer", () => {
     expect(CAPTURE_DELAY_MS).toBeLessThanOrEqual(25);
   });

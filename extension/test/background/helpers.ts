@@ -36,6 +36,8 @@ export class FakeServer {
   readonly stored = new Map<string, Capture>();
   readonly requests: { url: string; init: RequestInit }[] = [];
   duplicates = 0;
+  /** The overlays an ingest answers with. */
+  ingestOverlays = [overlay("x", "1")];
 
   readonly fetch = async (url: string, init: RequestInit): Promise<Response> => {
     this.requests.push({ url, init });
@@ -73,7 +75,7 @@ export class FakeServer {
       }
     });
     this.duplicates += duplicates;
-    return { accepted, duplicates, rejected, statuses: {}, overlays: [overlay("x", "1")] };
+    return { accepted, duplicates, rejected, statuses: {}, overlays: this.ingestOverlays };
   }
 }
 

@@ -1,7 +1,7 @@
 // The overlay cache: "no data yet" is asked again when it may be stale, and a late
 // "unknown" never hides a known overlay.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { OverlayStore, UNKNOWN_FRESH_MS, UNKNOWN_RETRY_MS } from "../../src/content/overlays";
+import { OverlayStore, PUSH_WAIT_MS, UNKNOWN_FRESH_MS, UNKNOWN_RETRY_MS } from "../../src/content/overlays";
 import type { Overlay } from "../../src/shared/types";
 
 const ALIAS = "dan.example.org/post/3lbq7mwnx5c2r";
@@ -130,9 +130,9 @@ describe("unknown posts are asked again", () => {
 
   it("keep their placeholder while the page's own captures are on their way", async () => {
     const overlays = store();
-    overlays.capturesSent();
     overlays.want(ALIAS);
     await debounce();
+    overlays.capturesSent();
     await background.answerLast(false);
     expect(arrived).toEqual([]); // not "no data yet": the capture was not in yet
     overlays.acceptPushed([overlay(CANONICAL, true)]);
@@ -143,13 +143,65 @@ describe("unknown posts are asked again", () => {
 
   it("show 'no data yet' at the latest after the delayed retry", async () => {
     const overlays = store();
+    overlays.want(ALIAS);
+    await debounce();
+    overlays.capturesSent();
+    await background.answerLast(false);
+    // The retry waits for the push, which does not come.
+    await vi.advanceTimersByTimeAsync(UNKNOWN_RETRY_MS + PUSH_WAIT_MS + 20);
+    expect(background.requests).toHaveLength(2);
+    await background.answerLast(false);
+    expect(arrived.map((o) => o.known)).toEqual([false]);
+  });
+});
+
+describe("while the page's own captures are on their way", () => {
+  const OTHER = "erin.example.org/post/3lbq7zzzz";
+
+  it("posts wait for the push after their ingest, and only those it left out are asked for", async () => {
+    shownIds.add(OTHER);
+    const overlays = store();
+    overlays.capturesSent();
+    overlays.want(ALIAS);
+    overlays.want(OTHER);
+    await debounce();
+    expect(background.requests).toEqual([]);
+    overlays.acceptPushed([overlay(ALIAS, true)]);
+    expect(arrivedForAlias()).toEqual([true]);
+    await debounce();
+    expect(background.requests.map((r) => r.postIds)).toEqual([[OTHER]]);
+  });
+
+  it("an empty push (captures without these posts) lets them be asked for", async () => {
+    const overlays = store();
     overlays.capturesSent();
     overlays.want(ALIAS);
     await debounce();
-    await background.answerLast(false);
-    await vi.advanceTimersByTimeAsync(UNKNOWN_RETRY_MS + 20);
-    await background.answerLast(false);
-    expect(arrived.map((o) => o.known)).toEqual([false]);
+    overlays.acceptPushed([]);
+    await debounce();
+    expect(background.requests.map((r) => r.postIds)).toEqual([[ALIAS]]);
+  });
+
+  it("they are asked for after PUSH_WAIT_MS when no push comes, once", async () => {
+    const overlays = store();
+    overlays.capturesSent();
+    overlays.want(ALIAS);
+    await vi.advanceTimersByTimeAsync(PUSH_WAIT_MS - 50);
+    expect(background.requests).toEqual([]);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(background.requests.map((r) => r.postIds)).toEqual([[ALIAS]]);
+    await background.answerLast(true);
+    expect(arrivedForAlias()).toEqual([true]);
+  });
+
+  it("they are asked for at once when the captures were not queued (sending paused)", async () => {
+    const overlays = store();
+    overlays.capturesSent();
+    overlays.want(ALIAS);
+    await debounce();
+    overlays.capturesNotQueued();
+    await debounce();
+    expect(background.requests.map((r) => r.postIds)).toEqual([[ALIAS]]);
   });
 });
 
