@@ -1,6 +1,9 @@
 // One MutationObserver for the whole content script. Features subscribe and are
-// called at most once per frame, after the site's own DOM work, with the elements
-// the site added meanwhile (so they look at those, not the whole page).
+// called in the observer's callback (after the site's DOM work of that task: one call
+// per task that changed the page, with every record it made), with the elements the
+// site added meanwhile (so they look at those, not the whole page). Waiting for a
+// frame instead would cost one more wake-up per burst: the observer's callback is one
+// already.
 
 import { BADGE_TAG } from "./badge";
 import { measured } from "./perf";
@@ -8,7 +11,6 @@ import { measured } from "./perf";
 /** `added`: the elements added since the last call; null when there were too many to list. */
 export type MutationListener = (added: readonly Element[] | null) => void;
 
-const THROTTLE_MS = 50;
 /** Beyond this many added elements one whole-page scan is cheaper than one scan each. */
 const MAX_LISTED = 300;
 
@@ -18,58 +20,62 @@ function isOurBadge(node: Node): boolean {
 
 export class MutationHub {
   private readonly listeners: MutationListener[] = [];
-  private timer: ReturnType<typeof setTimeout> | null = null;
-  private frame: number | null = null;
   private observer: MutationObserver | null = null;
-  private added: Element[] | null = [];
+  /** Records taken while the listeners run (their own writes, mostly): handled after them. */
+  private pending: MutationRecord[] | null = null;
 
   subscribe(listener: MutationListener): void {
     this.listeners.push(listener);
     if (this.observer === null) {
-      this.observer = new MutationObserver((records) => measured("seenby:mutations", () => this.collect(records)));
+      this.observer = new MutationObserver((records) => measured("seenby:mutations", () => this.handle(records)));
       this.observer.observe(document, { childList: true, subtree: true });
     }
   }
 
   /**
-   * Takes the records of our own DOM writes at once (called right after them), instead
-   * of having the observer called back for them in a moment.
+   * Takes the records of our own DOM writes at once (called right after them), so the
+   * observer is not called back for them in a moment. Anything the site did meanwhile
+   * is handled now.
    */
   takeRecords(): void {
     const records = this.observer?.takeRecords();
-    if (records && records.length > 0) this.collect(records);
+    if (records && records.length > 0) this.handle(records);
   }
 
-  private collect(records: MutationRecord[]): void {
+  private handle(records: MutationRecord[]): void {
+    if (this.pending !== null) {
+      this.pending.push(...records);
+      return;
+    }
+    this.pending = [];
+    try {
+      for (let batch: MutationRecord[] = records; batch.length > 0; batch = this.pending.splice(0)) {
+        const added = this.collect(batch);
+        if (added === undefined) continue;
+        measured("seenby:locate", () => {
+          for (const listener of this.listeners) listener(added);
+        });
+      }
+    } finally {
+      this.pending = null;
+    }
+  }
+
+  /** The elements the site added (null: too many); undefined when it changed nothing (only our badges came or went). */
+  private collect(records: MutationRecord[]): Element[] | null | undefined {
     let changed = false;
+    let added: Element[] | null = [];
     for (const record of records) {
       for (const node of record.addedNodes) {
         if (isOurBadge(node)) continue;
         changed = true;
-        if (node.nodeType !== Node.ELEMENT_NODE || this.added === null) continue;
-        this.added.push(node as Element);
-        if (this.added.length > MAX_LISTED) this.added = null;
+        if (node.nodeType !== Node.ELEMENT_NODE || added === null) continue;
+        added.push(node as Element);
+        if (added.length > MAX_LISTED) added = null;
       }
       // Removals matter too: the site may have dropped one of our badges along with other nodes.
       if (!changed && record.removedNodes.length > 0) changed = [...record.removedNodes].some((node) => !isOurBadge(node));
     }
-    if (changed) this.schedule();
-  }
-
-  /** At the next frame (new posts get their badges before they are painted), at the latest after THROTTLE_MS (hidden tabs get no frames). */
-  private schedule(): void {
-    if (this.timer !== null) return;
-    const run = (): void => {
-      if (this.timer !== null) clearTimeout(this.timer);
-      if (this.frame !== null) cancelAnimationFrame(this.frame);
-      this.timer = this.frame = null;
-      const added = this.added;
-      this.added = [];
-      measured("seenby:locate", () => {
-        for (const listener of this.listeners) listener(added);
-      });
-    };
-    this.timer = setTimeout(run, THROTTLE_MS);
-    this.frame = typeof requestAnimationFrame === "function" ? requestAnimationFrame(run) : null;
+    return changed ? added : undefined;
   }
 }

@@ -16,18 +16,24 @@
 
 /** Time spent in measures nested in each open one (innermost last). */
 const nested: number[] = [];
+/** The names of the open measures (innermost last). */
+const open: string[] = [];
 
 /**
  * Runs `work` inside the measure `name`. A measure records its own time only: time in
  * measures nested in it is left to theirs, so the sum of all measures counts nothing
- * twice (the measure keeps its start, its duration is its own time).
+ * twice (the measure keeps its start, its duration is its own time). Work measured
+ * under the name of the measure it runs in is simply part of that one.
  */
 export function measured<T>(name: string, work: () => T): T {
+  if (open[open.length - 1] === name) return work();
   const start = performance.now();
   nested.push(0);
+  open.push(name);
   try {
     return work();
   } finally {
+    open.pop();
     const inner = nested.pop() ?? 0;
     const total = performance.now() - start;
     if (nested.length > 0) nested[nested.length - 1]! += total;

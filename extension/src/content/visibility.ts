@@ -1,7 +1,10 @@
 // Which located posts are on screen. Two IntersectionObservers: one with a margin of
 // half a viewport above and below says which posts get a badge (so a badge is filled
 // by the time its post scrolls in), one without tells how much of a post is really
-// visible, to time impressions (half visible for 900 ms or more).
+// visible, to time impressions (half visible for 900 ms or more). The second watches
+// only the posts the first says are near (a post that is not near is not visible):
+// the browser computes intersections for every observed post on every frame that
+// moves something, and most posts of a long page are far away.
 
 import { measured } from "./perf";
 
@@ -42,7 +45,6 @@ export class VisibilityTracker {
 
   observe(post: Element): void {
     this.near.observe(post);
-    this.exact.observe(post);
   }
 
   /** Posts near the viewport right now (few: about two viewports' worth). */
@@ -55,15 +57,16 @@ export class VisibilityTracker {
     for (const entry of entries) {
       const post = entry.target;
       if (entry.isIntersecting) {
-        if (!this.nearView.has(post)) appeared.push(post);
+        if (this.nearView.has(post)) continue;
+        appeared.push(post);
         this.nearView.add(post);
-      } else {
-        this.nearView.delete(post);
-        if (!post.isConnected) {
-          // The site dropped it.
-          this.near.unobserve(post);
-          this.exact.unobserve(post);
-        }
+        this.exact.observe(post);
+      } else if (this.nearView.delete(post) || !post.isConnected) {
+        // Far from the viewport: not visible at all (the exact observer may not say so first).
+        this.exact.unobserve(post);
+        this.halfVisible.delete(post);
+        this.end(post);
+        if (!post.isConnected) this.near.unobserve(post); // the site dropped it
       }
     }
     if (appeared.length > 0) this.listener.visible(appeared);
@@ -72,6 +75,7 @@ export class VisibilityTracker {
   private onExact(entries: IntersectionObserverEntry[]): void {
     for (const entry of entries) {
       const post = entry.target;
+      if (!this.nearView.has(post)) continue; // an entry queued before the post went far away
       if (entry.isIntersecting && entry.intersectionRatio >= HALF) {
         this.halfVisible.add(post);
         if (document.visibilityState !== "hidden") this.begin(post);

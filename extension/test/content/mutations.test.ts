@@ -19,7 +19,7 @@ afterEach(() => {
   document.body.innerHTML = "";
 });
 
-/** Lets the observer's microtask and the hub's timer run. */
+/** Lets the observer's callback run. */
 async function settle(): Promise<void> {
   await vi.advanceTimersByTimeAsync(60);
 }
@@ -32,6 +32,32 @@ describe("MutationHub", () => {
     document.body.append(second, document.createTextNode("text"));
     await settle();
     expect(calls).toEqual([[first, second]]);
+  });
+
+  it("calls in the observer's callback: no frame or timer to wait for", async () => {
+    const post = document.createElement("article");
+    document.body.append(post);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(calls).toEqual([[post]]);
+  });
+
+  it("handles records taken while its subscribers run after them, not inside them", async () => {
+    const hub = new MutationHub();
+    const seen: (readonly Element[] | null)[] = [];
+    const added = document.createElement("div");
+    hub.subscribe((elements) => {
+      seen.push(elements);
+      if (seen.length === 1) {
+        document.body.append(added); // as if the site changed the page while we worked
+        hub.takeRecords();
+        expect(seen).toHaveLength(1);
+      }
+    });
+    const post = document.createElement("article");
+    document.body.append(post);
+    await settle();
+    expect(seen).toEqual([[post], [added]]);
   });
 
   it("ignores our own badges coming and going", async () => {

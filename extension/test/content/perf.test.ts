@@ -23,6 +23,17 @@ describe("measured", () => {
     ]);
   });
 
+  it("records work measured under the name of the measure around it as part of that one", () => {
+    const clock = [0, 10];
+    vi.spyOn(performance, "now").mockImplementation(() => clock.shift() ?? 10);
+    const measures: [string, number | undefined][] = [];
+    vi.spyOn(performance, "measure").mockImplementation(((name: string, options: PerformanceMeasureOptions) => {
+      measures.push([name, options.duration]);
+    }) as unknown as typeof performance.measure);
+    expect(measured("seenby:same", () => measured("seenby:same", () => 7))).toBe(7);
+    expect(measures).toEqual([["seenby:same", 10]]);
+  });
+
   it("measures work that throws, and works without User Timing", () => {
     vi.spyOn(performance, "measure").mockImplementation(() => {
       throw new TypeError("no User Timing");

@@ -58,7 +58,7 @@ async function settle(): Promise<void> {
   await vi.advanceTimersByTimeAsync(40);
 }
 
-/** Badges are written at the next frame (at the latest after 50 ms, which hidden tabs wait). */
+/** Lets 50 ms of timers run (badges themselves are written in the observers' callbacks). */
 function frame(): void {
   vi.advanceTimersByTime(50);
 }
@@ -126,7 +126,7 @@ describe("badges", () => {
     // The site replaces the node with a copy (which carries a dead copy of our host).
     const copy = first!.cloneNode(true) as HTMLElement;
     first!.replaceWith(copy);
-    await vi.advanceTimersByTimeAsync(60); // the mutation rescan
+    await vi.advanceTimersByTimeAsync(60); // the mutation rescan (in the observer's callback)
     FakeIntersectionObserver.show([copy], 1);
     frame();
     const hosts = copy.querySelectorAll("[data-seenby-post-id]");
@@ -207,6 +207,21 @@ describe("badges", () => {
     expect(near?.options.rootMargin).toBe(NEAR_MARGIN);
     expect(exact?.options.rootMargin).toBeUndefined();
     expect(exact?.options.threshold).toBe(0.5);
+  });
+
+  it("watches only posts near the viewport for impressions (the browser computes every observed post each frame)", () => {
+    start();
+    const [near, exact] = FakeIntersectionObserver.instances;
+    const [first, second] = tweets();
+    expect(near?.targets.size).toBe(tweets().length);
+    expect(exact?.targets.size).toBe(0);
+    FakeIntersectionObserver.show([first!], 1);
+    expect([...exact!.targets]).toEqual([first]);
+    vi.advanceTimersByTime(1000);
+    FakeIntersectionObserver.show([first!, second!], 0); // far away now: not visible either
+    expect(exact?.targets.size).toBe(0);
+    vi.advanceTimersByTime(500);
+    expect(sent.map((capture) => (capture.body as { post_id: string }).post_id)).toEqual(["2088190455821312341"]);
   });
 
   it("renders hostile text as text", async () => {
