@@ -11,6 +11,10 @@ then:
 
     .venv/bin/python bench/overlay_scale.py                 # 10k and 100k
     .venv/bin/python bench/overlay_scale.py --sizes 1000000 # the 1M run (minutes)
+    .venv/bin/python bench/overlay_scale.py --keep /tmp/seenby-bench  # build once, reuse
+
+``--keep DIR`` keeps each size's database as ``DIR/seenby-<size>.duckdb`` and reuses it on
+later runs; the plugins' tables are emptied first, so the refresh is still a first, full run.
 """
 
 from __future__ import annotations
@@ -44,6 +48,21 @@ def build_database(path: Path, posts: int) -> float:
     store.write_sync(lambda cur: load(cur, frames))
     store.close()
     return time.perf_counter() - started
+
+
+def empty_plugin_tables(path: Path) -> None:
+    """Delete every plugin table's rows: the next refresh is a first run, as on a new database."""
+    host = load_plugins()
+    store = Store(path)
+    specs = [spec for _, spec in host.table_specs()]
+    store.apply_table_specs(specs)
+
+    def empty(cur: Any) -> None:
+        for spec in specs:
+            cur.execute(f'DELETE FROM "{spec.name}"')
+
+    store.write_sync(empty)
+    store.close()
 
 
 def refresh_child(path: Path) -> None:
@@ -153,6 +172,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument(
+        "--keep", type=Path, help="keep the built databases in this directory and reuse them"
+    )
     parser.add_argument("--refresh-child", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.refresh_child:
@@ -160,8 +182,16 @@ def main() -> None:
         return
     for size in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "seenby.duckdb"
-            built = build_database(path, size)
+            if args.keep:
+                args.keep.mkdir(parents=True, exist_ok=True)
+                path = args.keep / f"seenby-{size}.duckdb"
+            else:
+                path = Path(tmp) / "seenby.duckdb"
+            if path.exists():
+                empty_plugin_tables(path)
+                how = "reused"
+            else:
+                how = f"built in {build_database(path, size):.1f} s"
             child = subprocess.run(
                 [sys.executable, __file__, "--refresh-child", str(path)],
                 capture_output=True,
@@ -171,7 +201,7 @@ def main() -> None:
             refresh = json.loads(child.stdout.strip().splitlines()[-1])
             p50, p99, errors, per_plugin = time_overlays(path, args.requests)
             print(
-                f"{size:>9,} posts (built in {built:.1f} s): overlays for 20 posts "
+                f"{size:>9,} posts ({how}): overlays for 20 posts "
                 f"p50 {p50:.1f} ms, p99 {p99:.1f} ms; full refresh {refresh['total_s']:.1f} s, "
                 f"peak RSS {refresh['peak_mib']:.0f} MiB"
             )

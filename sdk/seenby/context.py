@@ -23,6 +23,14 @@ class Context(Protocol):
         """Run a read query with ``?`` parameters and return a polars frame (via Arrow)."""
         ...
 
+    def table_version(self, table: str) -> int:
+        """A number that changes whenever a refresh writes ``table`` (``replace_table`` or
+        ``upsert``): memoise what you read from a plugin table under it, and read again when
+        it differs. Any plugin's declared table can be asked for. Other tables (the core
+        tables change with every capture) get a new number on every call, so a memo keyed on
+        them is never reused. Numbers are unique in the process, across databases too."""
+        ...
+
 
 class RefreshContext(Context, Protocol):
     """What ``seenby_refresh`` gets: reads, plus writes to the plugin's own tables."""

@@ -8,16 +8,36 @@ plugin finishes in the background and its late result is dropped.
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any, cast
 
 import polars as pl
 
-from seenby import Annotation, Badge, Overlay, ReplyDraft, ReplySuggestion, Section
+from seenby import (
+    Annotation,
+    Badge,
+    Overlay,
+    ReplyDraft,
+    ReplySuggestion,
+    Section,
+    TableSpec,
+)
 from seenby_server.plugins import PluginHost, describe
+from seenby_server.refresh import table_versions
 from seenby_server.schema import POSTS_LATEST_BY_ID
 from seenby_server.store import Store
+
+POSTS_AND_ALIASES = f"""
+SELECT * FROM ({POSTS_LATEST_BY_ID})
+UNION ALL BY NAME
+SELECT alias AS _alias, post_id
+FROM (SELECT * FROM post_aliases WHERE alias IN $1 LIMIT 1000000) WHERE platform = $2
+"""
+"""The ``posts_latest`` rows of ids ``$1`` (``_alias`` NULL), then one row per alias among
+them with the post it stands for (``_alias``, ``post_id``). The ``LIMIT`` keeps the
+platform filter out of the scan, so the alias index is used."""
 
 MAX_POSTS_PER_REQUEST = 500
 TOP_REPLY_OPPORTUNITIES = 3
@@ -85,6 +105,7 @@ class ReadContext:
     def __init__(self, store: Store, now: datetime) -> None:
         self._store = store
         self._now = now
+        self._versions = table_versions(store)
 
     @property
     def now(self) -> datetime:
@@ -93,6 +114,9 @@ class ReadContext:
     def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         return self._store.frame(sql, params)
 
+    def table_version(self, table: str) -> int:
+        return self._versions.get(table)
+
 
 class OverlayBuilder:
     def __init__(self, store: Store, plugins: PluginHost, budget_ms: int) -> None:
@@ -100,15 +124,20 @@ class OverlayBuilder:
         self._plugins = plugins
         self._budget_s = budget_ms / 1000
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="annotate")
+        # The plugins' tables, whose versions let plugins reuse what they read from them.
+        tables: list[str] = []
+        for impl in plugins.manager.hook.seenby_tables.get_hookimpls():
+            with contextlib.suppress(Exception):  # recorded when the server applied them
+                specs = cast("list[Any]", impl.function() or [])
+                tables += [s.name for s in specs if isinstance(s, TableSpec)]
+        table_versions(store).declare(tables)
 
     def build(self, platform: str, post_ids: list[str]) -> list[Overlay]:
         """Overlays for ``post_ids`` of one platform, in the order asked."""
         post_ids = list(dict.fromkeys(post_ids))[:MAX_POSTS_PER_REQUEST]
         if not post_ids:
             return []
-        resolved = self._resolve(platform, post_ids)
-        # posts_latest's rows for these ids, looked up through the indexes (not a scan).
-        posts = self._store.frame(POSTS_LATEST_BY_ID, [list(set(resolved.values())), platform])
+        resolved, posts = self._lookup(platform, post_ids)
         known = set(posts["post_id"].to_list())
         # Each overlay keeps the id the page asked with; plugins annotate stored ids.
         overlays = [
@@ -122,16 +151,25 @@ class OverlayBuilder:
             self._annotate(posts, by_stored_id)
         return overlays
 
-    def _resolve(self, platform: str, post_ids: list[str]) -> dict[str, str]:
-        """Requested id → stored post id, through ``post_aliases`` where one matches."""
-        # The LIMIT keeps the platform filter out of the scan, so the alias index is used.
-        aliases = self._store.frame(
-            "SELECT alias, post_id FROM (SELECT * FROM post_aliases WHERE alias IN $1 "
-            "LIMIT 1000000) WHERE platform = $2",
-            [post_ids, platform],
-        )
-        mapping = dict(zip(aliases["alias"].to_list(), aliases["post_id"].to_list(), strict=True))
-        return {pid: mapping.get(pid, pid) for pid in post_ids}
+    def _lookup(self, platform: str, post_ids: list[str]) -> tuple[dict[str, str], pl.DataFrame]:
+        """Requested id → stored post id (through ``post_aliases`` where one matches), and the
+        stored posts' ``posts_latest`` rows, looked up through the indexes (not a scan).
+
+        One query answers both for the ids as asked; a second one runs only when an alias
+        names a post that was not asked for by its own id.
+        """
+        found = self._store.frame(POSTS_AND_ALIASES, [post_ids, platform])
+        is_alias = found["_alias"].is_not_null()
+        aliases = found.filter(is_alias)
+        mapping = dict(zip(aliases["_alias"].to_list(), aliases["post_id"].to_list(), strict=True))
+        resolved = {pid: mapping.get(pid, pid) for pid in post_ids}
+        wanted = set(resolved.values())
+        posts = found.filter(~is_alias & pl.col("post_id").is_in(list(wanted))).drop("_alias")
+        targets = set(mapping.values()) - set(post_ids)  # posts asked for by an alias only
+        if targets:
+            more = self._store.frame(POSTS_LATEST_BY_ID, [sorted(targets), platform])
+            posts = pl.concat([posts, more], how="vertical_relaxed")
+        return resolved, posts
 
     def _annotate(self, posts: pl.DataFrame, overlays: dict[str, list[Overlay]]) -> None:
         ctx = ReadContext(self._store, datetime.now(UTC))

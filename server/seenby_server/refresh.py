@@ -3,14 +3,21 @@
 Requests stay cheap because heavy work (fitting models, relationship statistics)
 happens here, off the request path. Each plugin's writes go through the store's
 single writer and may only touch tables that plugin declared.
+
+Every such write changes the table's version (:class:`TableVersions`), which the
+contexts hand to plugins (``ctx.table_version``) so that a request can reuse what it
+read from a plugin table until a refresh writes that table again.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import threading
 import time
+import weakref
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -35,6 +42,68 @@ class RefreshReport(msgspec.Struct, kw_only=True):
     failures: list[str]
 
 
+_NEXT_VERSION = itertools.count(1)
+"""Versions come from one counter for the whole process, so a number is never reused, in
+any database: a plugin's memo (module-level, shared by every store the process opens,
+as in tests) cannot mistake one database's table for another's."""
+
+
+class TableVersions:
+    """One store's plugin tables and their versions.
+
+    A version changes after every write through a refresh context (:class:`PluginTables`),
+    once the write has committed (or failed). A reader takes the version *before* it
+    queries, so a read that raced a write is kept under the old version and read again
+    by the next request. Tables not declared by a plugin (the core tables, which every
+    capture changes) get a new number each time they are asked for.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._versions: dict[str, int] = {}
+
+    def declare(self, tables: Iterable[str]) -> None:
+        with self._lock:
+            for table in tables:
+                self._versions.setdefault(table, next(_NEXT_VERSION))
+
+    def get(self, table: str) -> int:
+        version = self._versions.get(table)
+        return next(_NEXT_VERSION) if version is None else version
+
+    def bump(self, table: str) -> None:
+        with self._lock:
+            self._versions[table] = next(_NEXT_VERSION)
+
+
+_VERSIONS: weakref.WeakKeyDictionary[Store, TableVersions] = weakref.WeakKeyDictionary()
+_VERSIONS_LOCK = threading.Lock()
+
+
+def table_versions(store: Store) -> TableVersions:
+    """The versions of ``store``'s plugin tables (shared by its refresher and overlays)."""
+    with _VERSIONS_LOCK:
+        versions = _VERSIONS.get(store)
+        if versions is None:
+            versions = _VERSIONS[store] = TableVersions()
+        return versions
+
+
+SPLIT_UPSERT = 10_000
+"""Upserts of at least this many rows insert the rows whose keys are new without ON CONFLICT."""
+
+
+def _insert(cur: Any, table: str, frame: pl.DataFrame, sql: str) -> None:
+    """Run ``sql`` (an INSERT … SELECT … FROM incoming) with ``frame`` as ``incoming``."""
+    if not frame.height:
+        return
+    cur.register("incoming", frame.to_arrow())
+    try:
+        cur.execute(sql)
+    finally:
+        cur.unregister("incoming")
+
+
 class PluginTables:
     """The :class:`seenby.RefreshContext` of one plugin: reads, and writes to its own tables."""
 
@@ -46,6 +115,8 @@ class PluginTables:
         self._owned = owned
         self._now = now
         self._last = last
+        self._versions = table_versions(store)
+        self._versions.declare(owned)
 
     @property
     def now(self) -> datetime:
@@ -57,6 +128,15 @@ class PluginTables:
 
     def query(self, sql: str, params: list[Any] | None = None) -> pl.DataFrame:
         return self._store.frame(sql, params)
+
+    def table_version(self, table: str) -> int:
+        return self._versions.get(table)
+
+    def _write(self, table: str, fn: Any) -> None:
+        try:
+            self._store.write_sync(fn)
+        finally:
+            self._versions.bump(table)  # after the commit: see TableVersions
 
     def _check(self, table: str) -> None:
         if table not in self._owned:
@@ -70,14 +150,9 @@ class PluginTables:
 
         def replace(cur: Any) -> None:
             cur.execute(f'DELETE FROM "{table}"')
-            if frame.height:
-                cur.register("incoming", frame.to_arrow())
-                try:
-                    cur.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming')
-                finally:
-                    cur.unregister("incoming")
+            _insert(cur, table, frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming')
 
-        self._store.write_sync(replace)
+        self._write(table, replace)
 
     def upsert(self, table: str, frame: pl.DataFrame, keys: list[str]) -> None:
         self._check(table)
@@ -92,16 +167,23 @@ class PluginTables:
         conflict = ", ".join(f'"{k}"' for k in keys)
 
         def upsert(cur: Any) -> None:
+            into = f'INSERT INTO "{table}" BY NAME SELECT incoming.* FROM incoming'
+            on_conflict = f"ON CONFLICT ({conflict}) {action}"
+            if frame.height < SPLIT_UPSERT:
+                _insert(cur, table, frame, f"{into} {on_conflict}")
+                return
+            # A large frame (a first run writing part by part): only its rows whose keys are
+            # stored go through ON CONFLICT; the new ones are a plain insert, which costs
+            # DuckDB about half as much. Updates first, so the new keys are still new.
+            using = f'"{table}" USING ({conflict})'
             cur.register("incoming", frame.to_arrow())
             try:
-                cur.execute(
-                    f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming '
-                    f"ON CONFLICT ({conflict}) {action}"
-                )
+                cur.execute(f"{into} SEMI JOIN {using} {on_conflict}")
+                cur.execute(f"{into} ANTI JOIN {using}")
             finally:
                 cur.unregister("incoming")
 
-        self._store.write_sync(upsert)
+        self._write(table, upsert)
 
 
 class Refresher:
@@ -115,6 +197,7 @@ class Refresher:
         self._owned: dict[str, set[str]] = {}
         for table, plugin in owners.items():
             self._owned.setdefault(plugin, set()).add(table)
+        table_versions(store).declare(owners)
         self._interval = interval
         self._quiet = min(QUIET_S, interval)
         self._dirty = asyncio.Event()

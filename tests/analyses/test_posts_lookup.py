@@ -29,3 +29,36 @@ def test_the_indexed_lookup_equals_the_view(tmp_path: Path) -> None:
             assert found.filter(pl.col("is_own")).height == view.filter(pl.col("is_own")).height
     finally:
         local.close()
+
+
+def test_one_query_resolves_aliases_and_reads_the_posts(tmp_path: Path) -> None:
+    """The overlay request's combined lookup (aliases and posts in one query, a second one
+    only for posts asked for by an alias alone) answers like an alias lookup, then the
+    indexed posts lookup."""
+    local = Local(tmp_path)
+    try:
+        local.ingest(*fixture_captures())
+        aliases = local.store.frame("SELECT platform, alias, post_id FROM post_aliases")
+        assert aliases["platform"].n_unique() >= 2  # Bluesky and Facebook
+        builder = local.service.overlays
+        for (platform,), group in aliases.group_by("platform"):
+            alias, target = group.row(0)[1:]
+            posts = local.store.frame("SELECT post_id FROM posts WHERE platform = ?", [platform])
+            direct = [p for p in posts["post_id"].to_list() if p != target][:3]
+            for asked in (
+                [alias],  # the post only by its alias: a second query
+                [alias, target],  # both ways
+                [*direct, alias, "no-such-post"],
+                group["alias"].to_list(),
+            ):
+                resolved, found = builder._lookup(platform, asked)
+                mapping = dict(zip(group["alias"], group["post_id"], strict=True))
+                assert resolved == {pid: mapping.get(pid, pid) for pid in asked}
+                expected = local.store.frame(
+                    POSTS_LATEST_BY_ID, [list(set(resolved.values())), platform]
+                )
+                assert found.schema == expected.schema
+                assert found.sort("post_id").equals(expected.sort("post_id"))
+                assert target in found["post_id"].to_list() or alias not in asked
+    finally:
+        local.close()

@@ -16,6 +16,7 @@ import polars as pl
 import seenby
 from seenby_plugins.audience import model, present
 from seenby_plugins.audience.priors import KNOWN_GROUPS, group_of
+from seenby_plugins.memo import TableMemo
 
 TABLE = "audience_model"
 
@@ -60,10 +61,18 @@ def seenby_refresh(ctx: seenby.RefreshContext) -> None:
     ctx.replace_table(TABLE, fitted.with_columns(fitted_at=pl.lit(ctx.now)))
 
 
+_MODEL = TableMemo(
+    (TABLE,),
+    lambda ctx: ctx.query(f"SELECT {', '.join(model.MODEL_SCHEMA)} FROM {TABLE}").cast(
+        model.MODEL_SCHEMA
+    ),
+)
+"""The fitted model, read again only after a refresh has written it."""
+
+
 @seenby.hookimpl
 def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Annotation]:
-    stored = ctx.query(f"SELECT {', '.join(model.MODEL_SCHEMA)} FROM {TABLE}")
-    predicted = model.predict(model.features(posts), stored.cast(model.MODEL_SCHEMA))
+    predicted = model.predict(model.features(posts), _MODEL.get(ctx))
     columns = ["post_id", "grp", "views", "author_followers", "is_own", "est", "lo", "hi", "sd"]
     rows: list[dict[str, Any]] = predicted.select([*columns, "n", "n_total"]).to_dicts()
     return [present.annotation(row) for row in rows]

@@ -16,6 +16,7 @@ import polars as pl
 import seenby
 from seenby_plugins.content_value.categories import CATEGORIES, STUDY
 from seenby_plugins.content_value.classify import VERSION, classify
+from seenby_plugins.memo import TableMemo
 
 POSTS_TABLE = "content_value_posts"
 MIX_TABLE = "content_value_mix"
@@ -27,9 +28,14 @@ SELECT p.platform, p.post_id, p.author_id, p.kind, p.text, p.title, p.reply_to_i
        hash(p.author_id, p.kind, p.text, p.title, p.reply_to_id, p.promoted,
             parent.author_id) AS features_hash
 FROM posts p
-LEFT JOIN posts parent ON parent.platform = p.platform AND parent.post_id = p.reply_to_id
+LEFT JOIN (
+    SELECT platform, post_id, author_id FROM posts
+    WHERE post_id IN (SELECT reply_to_id FROM posts WHERE reply_to_id IS NOT NULL)
+) parent ON parent.platform = p.platform AND parent.post_id = p.reply_to_id
 """
-"""Everything :func:`classify` reads, per post, and a hash of it."""
+"""Everything :func:`classify` reads, per post, and a hash of it. The parents are narrowed
+to posts someone replied to before the join: joining every post with every post held a
+hash table of all of them (~0.3 GiB at a million posts)."""
 
 _HAS_BODY = """(coalesce(f.text, '') <> '' OR coalesce(f.title, '') <> '')
     AND NOT (coalesce(f.title, '') = '' AND f.text IN ('[deleted]', '[removed]'))"""
@@ -74,13 +80,19 @@ def seenby_tables() -> list[seenby.TableSpec]:
     ]
 
 
+CHUNK = 100_000
+"""Posts classified at a time: the rules' intermediate columns (a flag per cue, a total per
+category) for a million posts at once would take ~0.3 GiB."""
+
+
 def _rows(features: pl.DataFrame) -> pl.DataFrame:
     """Classified rows, with the features' hash and the classifier version."""
-    return (
-        classify(features)
-        .join(features.select("platform", "post_id", "features_hash"), on=["platform", "post_id"])
-        .with_columns(version=pl.lit(VERSION, pl.Int32))
-    )
+    keys = ["platform", "post_id"]
+    parts = [
+        classify(chunk).join(chunk.select(*keys, "features_hash"), on=keys)
+        for chunk in (features.iter_slices(CHUNK) if features.height else [features])
+    ]
+    return pl.concat(parts).with_columns(version=pl.lit(VERSION, pl.Int32))
 
 
 @seenby.hookimpl
@@ -152,6 +164,10 @@ def _mix_line(mix: pl.DataFrame) -> str | None:
     return f"Your {total} captured posts here: " + ", ".join(parts) + "."
 
 
+_MIX = TableMemo((MIX_TABLE,), lambda ctx: ctx.query(f"SELECT * FROM {MIX_TABLE}"))
+"""The user's own mix per platform, until the next refresh writes it."""
+
+
 @seenby.hookimpl
 def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Annotation]:
     if posts.height == 0:
@@ -160,8 +176,7 @@ def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Ann
     own = set(posts.filter(pl.col("is_own").fill_null(False))["post_id"].to_list())
     mix_line = None
     if own:
-        mix = ctx.query(f"SELECT * FROM {MIX_TABLE} WHERE platform = ?", [posts["platform"][0]])
-        mix_line = _mix_line(mix)
+        mix_line = _mix_line(_MIX.get(ctx).filter(pl.col("platform") == posts["platform"][0]))
     annotations = []
     for row in found.iter_rows(named=True):
         category = CATEGORIES.get(row["category"])

@@ -14,6 +14,7 @@ from typing import Literal
 import polars as pl
 
 import seenby
+from seenby_plugins.memo import TableMemo
 from seenby_plugins.relationships.compute import (
     CIRCLE_SIZE,
     EVENTS,
@@ -140,20 +141,30 @@ def _attention_section(weeks: pl.DataFrame) -> seenby.Section | None:
     )
 
 
+_KNOWN = TableMemo(
+    (PEOPLE,), lambda ctx: ctx.query(f"SELECT * FROM {PEOPLE} WHERE interactions > 0")
+)
+"""The people the user has interacted with (the rows overlays show), until the next refresh."""
+_ATTENTION = TableMemo((ATTENTION,), lambda ctx: ctx.query(f"SELECT * FROM {ATTENTION}"))
+
+
 @seenby.hookimpl
 def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Annotation]:
     others = posts.filter(~pl.col("is_own").fill_null(False) & pl.col("author_id").is_not_null())
     if others.height == 0:
         return []
     platform = others["platform"][0]
-    known = ctx.query(
-        f"SELECT * FROM {PEOPLE} WHERE platform = ? AND author_id IN ? AND interactions > 0",
-        [platform, others["author_id"].unique().to_list()],
+    known = _KNOWN.get(ctx).filter(
+        (pl.col("platform") == platform)
+        & pl.col("author_id").is_in(others["author_id"].unique().implode())
     )
     if known.height == 0:
         return []
-    weeks = ctx.query(
-        f"SELECT * FROM {ATTENTION} WHERE platform = ? ORDER BY week DESC LIMIT 24", [platform]
+    weeks = (
+        _ATTENTION.get(ctx)
+        .filter(pl.col("platform") == platform)
+        .sort("week", descending=True)
+        .head(24)
     )
     attention_section = _attention_section(weeks)
     rows = others.select("post_id", "author_id", "author_handle").join(known, on="author_id")

@@ -7,13 +7,15 @@ model when one is configured.
 
 from __future__ import annotations
 
+from typing import Any
+
 import polars as pl
 
 import seenby
 from seenby_plugins.replies.drafts import Context, drafts
 from seenby_plugins.replies.language import SUPPORTED, detect
 from seenby_plugins.replies.phrases import topic_words
-from seenby_plugins.replies.rank import PEOPLE, TOPICS, has_table, rank
+from seenby_plugins.replies.rank import TOPICS, people, rank
 
 TOP = 3
 MIN_SCORE = 0.2
@@ -47,28 +49,44 @@ def seenby_refresh(ctx: seenby.RefreshContext) -> None:
     ctx.replace_table(TOPICS, terms)
 
 
-def _snippet(ctx: seenby.Context, term: str) -> str | None:
+def _snippets(ctx: seenby.Context, terms: list[str]) -> dict[str, str]:
+    """Per topic word, the user's latest post that uses it (one query for every word)."""
+    if not terms:
+        return {}
     found = ctx.query(
-        """SELECT concat_ws(' ', title, text) AS t FROM my_posts
-           WHERE contains(lower(concat_ws(' ', title, text)), ?)
-           ORDER BY created_at DESC NULLS LAST LIMIT 1""",
-        [term],
+        """SELECT q.term,
+                  first(concat_ws(' ', m.title, m.text) ORDER BY m.created_at DESC NULLS LAST)
+                      AS t
+           FROM (SELECT unnest(?) AS term) q
+           JOIN my_posts m ON contains(lower(concat_ws(' ', m.title, m.text)), q.term)
+           GROUP BY q.term""",
+        [terms],
     )
-    return found["t"][0] if found.height else None
+    return dict(found.iter_rows())
 
 
-def _history(ctx: seenby.Context, platform: str, author: str, post_id: str) -> str | None:
-    """Their latest other post the user answered, quoted, reposted or liked."""
+def _histories(
+    ctx: seenby.Context, platform: str, wanted: list[tuple[str, str]]
+) -> dict[tuple[str, str], str]:
+    """Per (author, post): the author's latest other post the user answered, quoted,
+    reposted or liked (one query for every post)."""
+    if not wanted:
+        return {}
+    authors, post_ids = (list(column) for column in zip(*wanted, strict=True))
     found = ctx.query(
-        """SELECT concat_ws(' ', p.title, p.text) AS t FROM posts p
-           WHERE p.platform = ? AND p.author_id = ? AND p.post_id <> ? AND p.text IS NOT NULL
+        """SELECT q.author_id, q.post_id,
+                  first(concat_ws(' ', p.title, p.text) ORDER BY p.created_at DESC NULLS LAST)
+                      AS t
+           FROM (SELECT unnest(?) AS author_id, unnest(?) AS post_id) q
+           JOIN posts p ON p.author_id = q.author_id AND p.post_id <> q.post_id
+           WHERE p.platform = ? AND p.text IS NOT NULL
              AND (p.post_id IN (SELECT reply_to_id FROM my_posts WHERE platform = ?)
                   OR p.post_id IN (SELECT post_id FROM interactions WHERE platform = ?
                                    AND NOT undone AND kind NOT IN ('bookmark', 'downvote')))
-           ORDER BY p.created_at DESC NULLS LAST LIMIT 1""",
-        [platform, author, post_id, platform, platform],
+           GROUP BY q.author_id, q.post_id""",
+        [authors, post_ids, platform, platform, platform],
     )
-    return found["t"][0] if found.height else None
+    return {(author, post): text for author, post, text in found.iter_rows()}
 
 
 def suggest(
@@ -81,23 +99,31 @@ def suggest(
 
     ranked = rank(ctx, posts, ctx.now).filter(pl.col("score") >= MIN_SCORE)
     generated = cached(ctx, posts["platform"][0], ranked["post_id"].head(10).to_list())
-    result: list[seenby.ReplySuggestion] = []
+    chosen: list[tuple[dict[str, Any], str | None]] = []
     for row in ranked.iter_rows(named=True):
         lang = detect(row["_text"], row["lang"])
         if lang is not None and lang not in SUPPORTED:
             continue
-        shared = row["shared"] or []
-        topic = shared[0] if shared else None
-        history = None
-        if row["interactions"] and row["author_id"]:
-            history = _history(ctx, row["platform"], row["author_id"], row["post_id"])
+        chosen.append((row, lang))
+        if len(chosen) == top:
+            break
+    topics = {row["post_id"]: (row["shared"] or [None])[0] for row, _ in chosen}
+    snippets = _snippets(ctx, sorted({t for t in topics.values() if t}))
+    histories = _histories(
+        ctx,
+        posts["platform"][0],
+        [(r["author_id"], r["post_id"]) for r, _ in chosen if r["interactions"] and r["author_id"]],
+    )
+    result: list[seenby.ReplySuggestion] = []
+    for row, lang in chosen:
+        topic = topics[row["post_id"]]
         post = Context(
             text=row["_text"],
             language=lang or "en",
             is_question=row["category"] == "question_to_followers",
             topic=topic,
-            snippet=_snippet(ctx, topic) if topic else None,
-            history=history,
+            snippet=snippets.get(topic) if topic else None,
+            history=histories.get((row["author_id"], row["post_id"])),
         )
         model = [
             seenby.ReplyDraft(text=text, reason=f"written by your local model ({MODEL_REASON})")
@@ -111,8 +137,6 @@ def suggest(
                 drafts=(model + drafts(post))[:3],
             )
         )
-        if len(result) == top:
-            break
     return result
 
 
@@ -135,12 +159,9 @@ def _repliers(ctx: seenby.Context, platform: str, own: list[str]) -> pl.DataFram
              AND p.text NOT IN ('[deleted]', '[removed]')""",
         [platform, own],
     )
-    if has_table(ctx, PEOPLE) and replies.height:
-        people = ctx.query(
-            f"SELECT author_id, in_circle, rank AS circle_rank FROM {PEOPLE} WHERE platform = ?",
-            [platform],
-        )
-        replies = replies.join(people, on="author_id", how="left")
+    if replies.height:
+        known = people(ctx, platform).select("author_id", "in_circle", "circle_rank")
+        replies = replies.join(known, on="author_id", how="left")
     else:
         replies = replies.with_columns(
             in_circle=pl.lit(None, pl.Boolean), circle_rank=pl.lit(None, pl.Int64)

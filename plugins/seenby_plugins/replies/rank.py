@@ -13,6 +13,7 @@ import polars as pl
 
 import seenby
 from seenby_plugins.content_value.classify import classify
+from seenby_plugins.memo import TableMemo
 from seenby_plugins.replies.phrases import topic_words
 
 MIN_WORDS = 5
@@ -26,6 +27,41 @@ def has_table(ctx: seenby.Context, name: str) -> bool:
         "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = ?", [name]
     )
     return bool(found["n"][0])
+
+
+_PEOPLE_SCHEMA = pl.Schema(
+    {"platform": pl.String, "author_id": pl.String, "in_circle": pl.Boolean,
+     "circle_rank": pl.Int64, "interactions": pl.Int64, "mutual": pl.Boolean}
+)  # fmt: skip
+
+
+def _load_people(ctx: seenby.Context) -> pl.DataFrame:
+    if not has_table(ctx, PEOPLE):  # the relationships plugin is not installed
+        return pl.DataFrame(schema=_PEOPLE_SCHEMA)
+    return ctx.query(
+        f"""SELECT platform, author_id, in_circle, rank AS circle_rank, interactions, mutual
+            FROM {PEOPLE} WHERE interactions > 0"""
+    ).cast(_PEOPLE_SCHEMA)
+
+
+PEOPLE_MEMO = TableMemo((PEOPLE,), _load_people)
+"""The people the user has interacted with, per platform (``relationships_people``; those
+without interactions rank as strangers), read again only after a refresh writes it."""
+
+
+def _load_topics(ctx: seenby.Context) -> pl.DataFrame:
+    if not has_table(ctx, TOPICS):
+        return pl.DataFrame(schema={"term": pl.String, "mine": pl.Int64})
+    return ctx.query(f"SELECT term, posts AS mine FROM {TOPICS}")
+
+
+_TOPICS_MEMO = TableMemo((TOPICS,), _load_topics)
+
+
+def people(ctx: seenby.Context, platform: str) -> pl.DataFrame:
+    """``author_id``, ``in_circle``, ``circle_rank``, ``interactions``, ``mutual`` of the
+    people on ``platform`` the user has interacted with."""
+    return PEOPLE_MEMO.get(ctx).filter(pl.col("platform") == platform).drop("platform")
 
 
 def candidates(posts: pl.DataFrame) -> pl.DataFrame:
@@ -60,29 +96,14 @@ def rank(ctx: seenby.Context, posts: pl.DataFrame, now: datetime) -> pl.DataFram
     platform = cands["platform"][0]
     ids = cands["post_id"].to_list()
     cands = cands.filter(~pl.col("post_id").is_in(_answered(ctx, platform, ids)))
-    authors = cands["author_id"].drop_nulls().unique().to_list() or [""]
-    if has_table(ctx, PEOPLE):
-        people = ctx.query(
-            f"""SELECT author_id, in_circle, rank AS circle_rank, interactions, mutual
-                FROM {PEOPLE} WHERE platform = ? AND author_id IN ?""",
-            [platform, authors],
-        )
-    else:
-        people = pl.DataFrame(
-            schema={"author_id": pl.String, "in_circle": pl.Boolean, "circle_rank": pl.Int64,
-                    "interactions": pl.Int64, "mutual": pl.Boolean}
-        )  # fmt: skip
-    cands = cands.join(people, on="author_id", how="left").with_columns(
+    cands = cands.join(people(ctx, platform), on="author_id", how="left").with_columns(
         pl.col("in_circle").fill_null(False), pl.col("interactions").fill_null(0)
     )
     kinds = classify(cands.with_columns(parent_author_id=pl.lit(None, dtype=pl.String)))
     cands = cands.join(kinds.select("post_id", "category"), on="post_id", how="left")
     terms = topic_words(cands)
-    if has_table(ctx, TOPICS) and terms.height:
-        mine = ctx.query(
-            f"SELECT term, posts AS mine FROM {TOPICS} WHERE term IN ?",
-            [terms["term"].unique().to_list()],
-        )
+    mine = _TOPICS_MEMO.get(ctx) if terms.height else None
+    if mine is not None and mine.height:
         shared = (
             terms.join(mine, on="term")
             .sort("mine", descending=True)

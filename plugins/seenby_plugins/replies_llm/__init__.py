@@ -19,6 +19,7 @@ from datetime import timedelta
 import polars as pl
 
 import seenby
+from seenby_plugins.memo import TableMemo
 from seenby_plugins.replies.language import detect
 from seenby_plugins.replies.rank import has_table, rank
 from seenby_plugins.replies_llm.client import SYSTEM, LLMError, chat, split_drafts
@@ -118,13 +119,25 @@ def seenby_refresh(ctx: seenby.RefreshContext) -> None:
     ctx.upsert(RUNS, pl.DataFrame(run, schema_overrides={"error": pl.String}), ["run_at"])
 
 
+def _load_drafts(ctx: seenby.Context) -> pl.DataFrame:
+    if not has_table(ctx, DRAFTS):  # this plugin's tables were not applied
+        schema = {"platform": pl.String, "post_id": pl.String, "model": pl.String}
+        return pl.DataFrame(schema=schema | {"drafts": pl.String})
+    return ctx.query(f"SELECT platform, post_id, model, drafts FROM {DRAFTS}")
+
+
+_DRAFTS = TableMemo((DRAFTS,), _load_drafts)
+"""Every cached draft (a few per refresh), read again only after a refresh adds some."""
+
+
 def cached(ctx: seenby.Context, platform: str, post_ids: list[str]) -> dict[str, list[str]]:
     """Cached model drafts for these posts, when a model is configured (else nothing)."""
     config = settings()
-    if config is None or not post_ids or not has_table(ctx, DRAFTS):
+    if config is None or not post_ids:
         return {}
-    found = ctx.query(
-        f"SELECT post_id, drafts FROM {DRAFTS} WHERE platform = ? AND model = ? AND post_id IN ?",
-        [platform, config[1], post_ids],
+    found = _DRAFTS.get(ctx).filter(
+        (pl.col("platform") == platform)
+        & (pl.col("model") == config[1])
+        & pl.col("post_id").is_in(post_ids)
     )
     return {r["post_id"]: json.loads(r["drafts"]) for r in found.iter_rows(named=True)}
