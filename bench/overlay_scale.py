@@ -7,7 +7,8 @@ then:
 - times ``OverlayBuilder.build`` for 20 random posts of one platform, as one
   ``POST /api/v1/overlays`` does (p50/p99 over ``--requests``); target p99 ≤ 25 ms at 1M;
 - runs the first (full) background refresh in a child process and reports its
-  duration and peak RSS (``ru_maxrss``); target ≤ 10 s and ≤ 1 GiB at 1M.
+  duration and peak RSS (``VmHWM``); target ≤ 10 s and ≤ 1 GiB at 1M;
+- times each plugin's hooks alone, and the server's lookup of the posts.
 
     .venv/bin/python bench/overlay_scale.py                 # 10k and 100k
     .venv/bin/python bench/overlay_scale.py --sizes 1000000 # the 1M run (minutes)
@@ -35,7 +36,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from seenby_server.overlays import OverlayBuilder, ReadContext
 from seenby_server.plugins import load_plugins
 from seenby_server.refresh import PluginTables
-from seenby_server.schema import POSTS_LATEST_BY_ID
 from seenby_server.store import Store
 from synthetic import generate, load
 
@@ -133,8 +133,8 @@ def time_overlays(
         overlays = builder.build(platform, batch)
         times.append((time.perf_counter() - clock) * 1000)
         errors.update(e for o in overlays for e in o.errors)
+    per_plugin = plugin_times(store, builder, host, by_platform, rng, requests)
     builder.close()
-    per_plugin = plugin_times(store, host, by_platform, rng, requests)
     store.close()
     return *percentiles(times), sorted(errors), per_plugin
 
@@ -145,26 +145,37 @@ def percentiles(times: list[float]) -> tuple[float, float]:
 
 
 def plugin_times(
-    store: Store, host: Any, by_platform: dict[str, list[str]], rng: random.Random, requests: int
+    store: Store,
+    builder: OverlayBuilder,
+    host: Any,
+    by_platform: dict[str, list[str]],
+    rng: random.Random,
+    requests: int,
 ) -> dict[str, str]:
-    """Each plugin's annotate alone (p50/p99 ms), and the server's posts lookup itself."""
+    """Each plugin's annotate (and suggest_replies) alone, p50/p99 ms, and the server's lookup
+    of the posts (and aliases) itself."""
     from datetime import UTC, datetime
 
     ctx = ReadContext(store, datetime.now(UTC))
-    impls = host.manager.hook.seenby_annotate.get_hookimpls()
+    impls = [
+        (impl, impl.plugin_name) for impl in host.manager.hook.seenby_annotate.get_hookimpls()
+    ] + [
+        (impl, f"{impl.plugin_name} (suggest)")
+        for impl in host.manager.hook.seenby_suggest_replies.get_hookimpls()
+    ]
     samples: dict[str, list[float]] = {"posts lookup": []}
     platforms = sorted(by_platform)
     for k in range(requests):
         platform = platforms[k % len(platforms)]
         batch = rng.sample(by_platform[platform], min(20, len(by_platform[platform])))
         clock = time.perf_counter()
-        posts = store.frame(POSTS_LATEST_BY_ID, [batch, platform])
+        _, posts = builder.lookup(platform, batch)
         samples["posts lookup"].append((time.perf_counter() - clock) * 1000)
-        for impl in impls:
+        for impl, label in impls:
             args = {"ctx": ctx, "posts": posts}
             clock = time.perf_counter()
             impl.function(*[args[name] for name in impl.argnames])
-            samples.setdefault(impl.plugin_name, []).append((time.perf_counter() - clock) * 1000)
+            samples.setdefault(label, []).append((time.perf_counter() - clock) * 1000)
     return {name: "{:.1f}/{:.1f}".format(*percentiles(values)) for name, values in samples.items()}
 
 
@@ -206,7 +217,7 @@ def main() -> None:
                 f"peak RSS {refresh['peak_mib']:.0f} MiB"
             )
             print(f"           refresh per plugin (s): {refresh['plugins']}")
-            print(f"           annotate alone, p50/p99 ms: {per_plugin}")
+            print(f"           each hook alone, p50/p99 ms: {per_plugin}")
             for failure in refresh["failures"]:
                 print(f"           refresh failure: {failure}")
             for error in errors:

@@ -37,7 +37,8 @@ class RefreshContext(Context, Protocol):
 
     @property
     def last_refresh_at(self) -> datetime | None:
-        """When the previous refresh finished (``None`` the first time): for incremental work."""
+        """When the previous refresh started (``None`` the first time after the server
+        starts): for incremental work."""
         ...
 
     def replace_table(self, table: str, frame: pl.DataFrame) -> None:

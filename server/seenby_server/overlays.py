@@ -137,7 +137,7 @@ class OverlayBuilder:
         post_ids = list(dict.fromkeys(post_ids))[:MAX_POSTS_PER_REQUEST]
         if not post_ids:
             return []
-        resolved, posts = self._lookup(platform, post_ids)
+        resolved, posts = self.lookup(platform, post_ids)
         known = set(posts["post_id"].to_list())
         # Each overlay keeps the id the page asked with; plugins annotate stored ids.
         overlays = [
@@ -151,7 +151,7 @@ class OverlayBuilder:
             self._annotate(posts, by_stored_id)
         return overlays
 
-    def _lookup(self, platform: str, post_ids: list[str]) -> tuple[dict[str, str], pl.DataFrame]:
+    def lookup(self, platform: str, post_ids: list[str]) -> tuple[dict[str, str], pl.DataFrame]:
         """Requested id → stored post id (through ``post_aliases`` where one matches), and the
         stored posts' ``posts_latest`` rows, looked up through the indexes (not a scan).
 

@@ -12,6 +12,7 @@ read from a plugin table until a refresh writes that table again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import logging
 import threading
@@ -101,6 +102,13 @@ def _insert(cur: Any, table: str, frame: pl.DataFrame, sql: str) -> None:
     try:
         cur.execute(sql)
     finally:
+        _unregister(cur)
+
+
+def _unregister(cur: Any) -> None:
+    # After a failed statement the transaction is aborted and this fails too: the
+    # statement's own error is the one to report (the next write registers it again).
+    with contextlib.suppress(Exception):
         cur.unregister("incoming")
 
 
@@ -181,7 +189,7 @@ class PluginTables:
                 cur.execute(f"{into} SEMI JOIN {using} {on_conflict}")
                 cur.execute(f"{into} ANTI JOIN {using}")
             finally:
-                cur.unregister("incoming")
+                _unregister(cur)
 
         self._write(table, upsert)
 

@@ -168,3 +168,76 @@ def test_a_full_refresh_in_parts_equals_one_pass(tmp_path: Path) -> None:
         assert series[0].equals(series[1])
     finally:
         local.close()
+
+
+def test_a_restart_carries_on_from_the_stored_rows(tmp_path: Path) -> None:
+    """The first refresh after a start only recomputes posts with snapshots received since
+    the refresh that wrote the stored rows; a new version of the fit recomputes them all."""
+    query = "SELECT platform, post_id, updated_at, version FROM momentum_posts"
+    local = Local(tmp_path)
+    try:
+        local.ingest(*snapshots())
+        time.sleep(fit.MARGIN_S + 0.1)
+        local.refresh()
+        before = local.store.frame(query).sort("post_id")
+        assert before.height > 0 and set(before["version"]) == {fit.VERSION}
+    finally:
+        local.close()
+    local = Local(tmp_path)  # a restart: no previous refresh known
+    try:
+        later = datetime.now(UTC)
+        local.ingest(
+            fixture_capture(REDDIT_HOT, captured_at=later),
+            fixture_capture(REDDIT_HOT, captured_at=later + timedelta(hours=1)),
+        )
+        local.refresh()
+        after = local.store.frame(query)
+        x = pl.col("platform") == "x"
+        assert after.filter(x).sort("post_id").equals(before)  # not computed again
+        assert after.filter(pl.col("platform") == "reddit").height == 12  # the new snapshots
+    finally:
+        local.close()
+
+
+def test_a_new_fit_version_recomputes_every_post(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    local = Local(tmp_path)
+    try:
+        local.ingest(*snapshots())
+        local.refresh()
+        columns = "platform, post_id, method, tau_h, forecast, spark"
+        before = local.store.frame(f"SELECT {columns} FROM momentum_posts ORDER BY post_id")
+    finally:
+        local.close()
+    monkeypatch.setattr(fit, "VERSION", fit.VERSION + 1)
+    local = Local(tmp_path)
+    try:
+        local.refresh()
+        after = local.store.frame(f"SELECT {columns}, version FROM momentum_posts ORDER BY post_id")
+        assert set(after["version"]) == {fit.VERSION}
+        assert after.drop("version").equals(before)
+    finally:
+        local.close()
+
+
+def test_the_first_run_on_an_empty_table_writes_part_by_part(tmp_path: Path) -> None:
+    """What a first run writes part by part equals what one replace of every part writes."""
+    local = Local(tmp_path)
+    try:
+        local.ingest(*snapshots(), fixture_capture(REDDIT_HOT), fixture_capture(REDDIT_HOT))
+        local.refresh()
+        columns = "platform, post_id, series, n_points, forecast, tau_h, method, spark, version"
+        parts = local.store.frame(
+            f"SELECT {columns} FROM momentum_posts ORDER BY platform, post_id"
+        )
+        expected = pl.concat(
+            [
+                fit.derive(local.store.frame(*fit.query(None, (k, fit.PARTITIONS))))
+                for k in range(fit.PARTITIONS)
+            ]
+        ).with_columns(version=pl.lit(fit.VERSION, pl.Int32))
+        assert parts.height > 20
+        assert parts.equals(expected.select(parts.columns).sort("platform", "post_id"))
+    finally:
+        local.close()

@@ -51,7 +51,7 @@ def test_one_query_resolves_aliases_and_reads_the_posts(tmp_path: Path) -> None:
                 [*direct, alias, "no-such-post"],
                 group["alias"].to_list(),
             ):
-                resolved, found = builder._lookup(platform, asked)
+                resolved, found = builder.lookup(platform, asked)
                 mapping = dict(zip(group["alias"], group["post_id"], strict=True))
                 assert resolved == {pid: mapping.get(pid, pid) for pid in asked}
                 expected = local.store.frame(

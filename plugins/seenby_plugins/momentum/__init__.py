@@ -44,24 +44,50 @@ def seenby_tables() -> list[seenby.TableSpec]:
                     PRIMARY KEY (platform, post_id)
                 )""",
                 f"CREATE INDEX {TABLE}_post_id ON {TABLE} (post_id)",
+                f"ALTER TABLE {TABLE} ADD COLUMN version INTEGER",
             ],
         )
     ]
 
 
+KEYS = ["platform", "post_id"]
+
+
 @seenby.hookimpl
 def seenby_refresh(ctx: seenby.RefreshContext) -> None:
     since = ctx.last_refresh_at
-    parts = fit.PARTITIONS if since is None else 1
-    derived = []
-    for k in range(parts):
-        sql, params = fit.query(since, (k, parts))
-        derived.append(fit.derive(ctx.query(sql, params)))
-    rows = pl.concat(derived).with_columns(updated_at=pl.lit(ctx.now))
+    stored = 0
     if since is None:
-        ctx.replace_table(TABLE, rows)
-    else:
-        ctx.upsert(TABLE, rows, ["platform", "post_id"])
+        # The first run since the server started: carry on from the rows already stored
+        # (each keeps when the refresh that wrote it started), unless another version of the
+        # fit wrote some of them.
+        state = ctx.query(
+            f"""SELECT count(*) AS n, count(*) FILTER (WHERE version IS DISTINCT FROM ?) AS other,
+                       max(updated_at) AS last FROM {TABLE}""",
+            [fit.VERSION],
+        ).row(0, named=True)
+        stored = state["n"]
+        if stored and not state["other"] and state["last"] is not None:
+            since = state["last"]
+    if since is not None:  # only the posts with snapshots from captures received since
+        sql, params = fit.query(since)
+        ctx.upsert(TABLE, _stamped(ctx, fit.derive(ctx.query(sql, params))), KEYS)
+        return
+    # Every post, in parts (by a hash of the post id) to bound the aggregation's memory.
+    derived = []
+    for k in range(fit.PARTITIONS):
+        sql, params = fit.query(None, (k, fit.PARTITIONS))
+        rows = _stamped(ctx, fit.derive(ctx.query(sql, params)))
+        if stored:
+            derived.append(rows)
+        else:  # an empty table: each part is written when done, nothing is held
+            ctx.upsert(TABLE, rows, KEYS)
+    if stored:  # rows of another version: replaced all at once
+        ctx.replace_table(TABLE, pl.concat(derived))
+
+
+def _stamped(ctx: seenby.RefreshContext, rows: pl.DataFrame) -> pl.DataFrame:
+    return rows.with_columns(updated_at=pl.lit(ctx.now), version=pl.lit(fit.VERSION, pl.Int32))
 
 
 def _num(value: float) -> str:
