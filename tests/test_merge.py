@@ -148,3 +148,14 @@ def test_utc_times_are_exact_to_the_microsecond() -> None:
         values[3].replace(tzinfo=UTC),
         values[4],
     ]
+
+
+def test_a_read_inside_a_write_job_does_not_nest_a_merge(store: Store) -> None:
+    """A merge runs its own transaction: inside a write job it must wait, not nest."""
+    merger = RowMerger(store)
+    store.write_sync(lambda cur: None, then=lambda _: merger.add(post_rows("c1", "1", 5)))
+    inside = store.write_sync(lambda cur: store.read_sync(lambda _: merger.pending_rows))
+    assert inside == 2
+    assert store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall()) == [
+        (1,)
+    ]

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
@@ -31,8 +31,8 @@ import polars as pl
 
 from seenby_server.pipeline import parse_batch, stored_from_row, write_statuses
 from seenby_server.plugins import PluginHost, describe
-from seenby_server.store import Store
-from seenby_server.writes import ParsedBatch, RowFrames, write_frames
+from seenby_server.store import Store, in_transaction
+from seenby_server.writes import ParsedBatch, RowFrames, run_with, write_frames
 
 log = logging.getLogger("seenby")
 
@@ -80,7 +80,7 @@ class RowMerger:
 
     def _write(self, cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: list[str]) -> None:
         try:
-            _in_transaction(cur, lambda: _write_and_mark(cur, rows, ids))
+            in_transaction(cur, lambda: _write_and_mark(cur, rows, ids))
             return
         except Exception as exc:
             if len(ids) == 1:
@@ -96,7 +96,7 @@ class RowMerger:
         self.write_failures[capture_id] = error
         while len(self.write_failures) > _REMEMBERED_FAILURES:
             self.write_failures.popitem(last=False)
-        _in_transaction(
+        in_transaction(
             cur,
             lambda: cur.execute(
                 "UPDATE captures SET rows_merged = true, parse_status = 'error', "
@@ -138,22 +138,10 @@ def _unmerged_page(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 def _write_and_mark(cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: Sequence[str]) -> None:
     write_frames(cur, rows)
-    cur.register("merged_ids", pl.DataFrame({"id": ids}, schema={"id": pl.String()}).to_arrow())
-    try:
-        # The boolean filter first: row groups where every capture is merged are skipped.
-        cur.execute(
-            "UPDATE captures SET rows_merged = true "
-            "WHERE NOT rows_merged AND id IN (SELECT id FROM merged_ids)"
-        )
-    finally:
-        cur.unregister("merged_ids")
-
-
-def _in_transaction(cur: duckdb.DuckDBPyConnection, fn: Callable[[], object]) -> None:
-    cur.execute("BEGIN TRANSACTION")
-    try:
-        fn()
-    except BaseException:
-        cur.execute("ROLLBACK")
-        raise
-    cur.execute("COMMIT")
+    # The boolean filter first: row groups where every capture is merged are skipped.
+    run_with(
+        cur,
+        pl.DataFrame({"id": ids}, schema={"id": pl.String()}),
+        "UPDATE captures SET rows_merged = true "
+        "WHERE NOT rows_merged AND id IN (SELECT id FROM incoming)",
+    )

@@ -19,7 +19,7 @@ import polars as pl
 
 from seenby import Capture, ParseResult, UnrecognizedPayload
 from seenby_server.plugins import PluginHost, describe
-from seenby_server.writes import UTC_TIME, ParsedBatch, write_frames
+from seenby_server.writes import UTC_TIME, ParsedBatch, run_with, write_frames
 
 ParseStatus = Literal["parsed", "partial", "unrecognized", "error", "unhandled"]
 
@@ -202,11 +202,7 @@ def store_raw(
         },
         schema=CAPTURE_SCHEMA,
     )
-    cur.register("incoming_captures", frame.to_arrow())
-    try:
-        cur.execute("INSERT INTO captures BY NAME SELECT * FROM incoming_captures")
-    finally:
-        cur.unregister("incoming_captures")
+    run_with(cur, frame, "INSERT INTO captures BY NAME SELECT * FROM incoming")
 
 
 class ParseOutcome(msgspec.Struct, kw_only=True):
@@ -352,16 +348,14 @@ def write_statuses(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[ParseOutco
             "platform": pl.String(),
         },
     )
-    cur.register("outcomes", frame.to_arrow())
-    try:
-        cur.execute(
-            "UPDATE captures SET parse_status = o.parse_status, parse_error = o.parse_error, "
-            "operation = coalesce(o.operation, captures.operation), "
-            "platform = coalesce(captures.platform, o.platform), parsed_at = now() "
-            "FROM outcomes o WHERE captures.id = o.id"
-        )
-    finally:
-        cur.unregister("outcomes")
+    run_with(
+        cur,
+        frame,
+        "UPDATE captures SET parse_status = o.parse_status, parse_error = o.parse_error, "
+        "operation = coalesce(o.operation, captures.operation), "
+        "platform = coalesce(captures.platform, o.platform), parsed_at = now() "
+        "FROM incoming o WHERE captures.id = o.id",
+    )
 
 
 def failed(items: Sequence[StoredCapture], error: str) -> list[ParseOutcome]:

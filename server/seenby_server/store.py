@@ -38,6 +38,18 @@ SETTLE_AFTER_S = 1.0
 """How long deferred writes may wait when nothing reads."""
 
 
+def in_transaction(cur: duckdb.DuckDBPyConnection, fn: Callable[[], T]) -> T:
+    """``fn()`` inside one transaction on ``cur``: committed, or rolled back if it raises."""
+    cur.execute("BEGIN TRANSACTION")
+    try:
+        result = fn()
+    except BaseException:
+        cur.execute("ROLLBACK")
+        raise
+    cur.execute("COMMIT")
+    return result
+
+
 class StoreError(Exception):
     """The database could not be opened or migrated; the message says why."""
 
@@ -148,13 +160,7 @@ class Store:
     ) -> T:
         self._writer_thread = threading.current_thread()
         cur = self._write_cursor
-        cur.execute("BEGIN TRANSACTION")
-        try:
-            result = fn(cur)
-        except BaseException:
-            cur.execute("ROLLBACK")
-            raise
-        cur.execute("COMMIT")
+        result = in_transaction(cur, lambda: fn(cur))
         if then is not None:
             then(result)
         return result

@@ -278,7 +278,7 @@ def _upsert_newest_wins(
     assignments.append(f"{last} = greatest({table}.{last}, excluded.{last})")
     if first:
         assignments.append(f"{first} = least({table}.{first}, excluded.{first})")
-    _run_with(
+    run_with(
         cur,
         frame,
         f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
@@ -289,7 +289,7 @@ def _upsert_newest_wins(
 def _insert_new(
     cur: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, keys: Sequence[str]
 ) -> None:
-    _run_with(
+    run_with(
         cur,
         frame,
         f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
@@ -326,9 +326,7 @@ def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
         _upsert_newest_wins(cur, "posts", merged.drop("capture_id"), ["platform", "post_id"])
     if rows.aliases.height:
         aliases = rows.aliases.drop("capture_id").unique(["platform", "alias"], keep="last")
-        _run_with(
-            cur, aliases, "INSERT OR REPLACE INTO post_aliases BY NAME SELECT * FROM incoming"
-        )
+        run_with(cur, aliases, "INSERT OR REPLACE INTO post_aliases BY NAME SELECT * FROM incoming")
 
     metrics = rows.metrics
     if metrics.height:
@@ -363,7 +361,7 @@ def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
     if rows.impressions.height:
         # The page may know a post only by an alias (see post_aliases): store the real id.
         # Aliases are written above, so the ones from this same batch resolve too.
-        _run_with(
+        run_with(
             cur,
             rows.impressions,
             "INSERT INTO impressions BY NAME "
@@ -374,7 +372,7 @@ def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
         )
 
 
-def _run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame, sql: str) -> None:
+def run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame, sql: str) -> None:
     """Run ``sql`` with ``frame`` registered as ``incoming``."""
     cur.register("incoming", frame.to_arrow())
     try:
@@ -403,7 +401,7 @@ def _write_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> 
         .drop("seen_at")
     )
     newer = "excluded.updated_at >= interactions.updated_at"
-    _run_with(
+    run_with(
         cur,
         frame,
         "INSERT INTO interactions BY NAME SELECT * FROM incoming "
