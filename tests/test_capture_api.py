@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from conftest import Server, capture
 
 
@@ -195,6 +197,31 @@ def test_text_bodies_are_kept_verbatim(server: Server) -> None:
     item = capture(kind="document", url="https://example.test/page", body=html)
     assert server.post_captures(item).json()["accepted"] == 1
     assert server.sql("SELECT body, body_is_json FROM captures") == [[html, False]]
+
+
+def test_large_bodies_are_stored_compressed_and_read_back_byte_for_byte(server: Server) -> None:
+    """Bodies of 4 KB or more go to body_zstd; SQL reads them back exactly as sent."""
+    posts = [dict(POST_A, id=f"z{i}", text=f"caf\u00e9 \u2728 {i} " * 20) for i in range(30)]
+    big = json.dumps(feed(*posts), ensure_ascii=False, indent=1)
+    assert len(big.encode()) > 4096
+    small_capture = capture(body=feed(POST_B))
+    big_capture = capture(body={"placeholder": True})
+    envelope = json.dumps({"captures": [small_capture, big_capture]})
+    envelope = envelope.replace('{"placeholder": true}', big)  # the body's exact bytes
+    response = server.request(
+        "POST",
+        "/api/v1/captures",
+        content=envelope.encode(),
+        headers={"content-type": "application/json"},
+    )
+    assert response.json()["accepted"] == 2
+    stored = server.sql(
+        "SELECT id, body IS NULL, zstd_decompress(body_zstd), body_is_json FROM captures"
+    )
+    assert sorted(stored) == sorted(
+        [[small_capture["id"], False, None, True], [big_capture["id"], True, big, True]]
+    )
+    assert server.sql("SELECT count(*) FROM posts_latest WHERE text LIKE 'caf\u00e9%'") == [[30]]
 
 
 def test_viewer_and_flag_interactions_land(server: Server) -> None:

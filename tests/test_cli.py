@@ -74,7 +74,8 @@ def test_status_shows_counts_and_parse_failures(make_server) -> None:
 def test_reparse_recovers_captures_after_a_plugin_fix(make_server, tmp_path) -> None:
     """A capture no plugin could read is parsed once a plugin for it is installed."""
     server: Server = make_server(plugins="")
-    body = {"posts": [{"id": "p1", "author": "u1", "likes": 4}]}
+    # Large enough to be stored compressed: reparse reads it back from body_zstd.
+    body = {"posts": [{"id": "p1", "author": "u1", "likes": 4, "text": "long " * 1000}]}
     server.post_captures(
         capture(body=body, platform="example"), capture(body=body, platform="example")
     )

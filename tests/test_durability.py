@@ -56,8 +56,13 @@ def test_rows_not_merged_when_killed_are_merged_at_the_next_start(make_server) -
     """A bulk request is answered once its captures commit; their rows merge a moment
     later. A kill in between loses nothing: the next start re-parses them."""
     server: Server = make_server()
-    batch = [
-        capture(body={"posts": [{"id": f"k{i}", "author": "u", "likes": i}]}) for i in range(30)
+    batch = [  # every third body is large enough to be stored compressed
+        capture(
+            body={
+                "posts": [{"id": f"k{i}", "author": "u", "likes": i, "text": "x" * (i % 3) * 3000}]
+            }
+        )
+        for i in range(30)
     ]
     response = server.request("POST", "/api/v1/captures?overlays=false", json={"captures": batch})
     assert response.status_code == 200
@@ -65,6 +70,7 @@ def test_rows_not_merged_when_killed_are_merged_at_the_next_start(make_server) -
     restarted = make_server(port=server.port)
     assert restarted.sql("SELECT count(*), sum(likes) FROM posts_latest") == [[30, 435]]
     assert restarted.sql("SELECT count(*) FROM captures WHERE NOT rows_merged") == [[0]]
+    assert restarted.sql("SELECT count(*) FROM captures WHERE body_zstd IS NOT NULL") == [[10]]
 
 
 def test_sigterm_finishes_and_exits_cleanly(make_server) -> None:

@@ -94,10 +94,6 @@ class CaptureCommitter:
         for waiting, result in zip(group, results, strict=True):
             waiting.done.set_result(result)
 
-    def _hand_over(self, results: list[Committed]) -> None:
-        """After the commit, on the writer: the rows go to the merger."""
-        self._merger.add(ParsedBatch.concat([result.rows for result in results]))
-
 
 def _store_group(cur: duckdb.DuckDBPyConnection, group: list[_Waiting]) -> list[Committed]:
     """Insert every request's new captures (inside the writer's transaction)."""

@@ -18,6 +18,7 @@ import msgspec
 import polars as pl
 
 from seenby import Capture, ParseResult, UnrecognizedPayload
+from seenby_server.bodies import COMPRESS_FROM, compress, decompress
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.writes import UTC_TIME, ParsedBatch, run_with, write_frames
 
@@ -59,29 +60,36 @@ class Rejection(msgspec.Struct):
 
 
 class StoredCapture(msgspec.Struct, kw_only=True):
-    """A validated capture, ready to store and to hand to parsers."""
+    """A validated capture, ready to store and to hand to parsers.
+
+    ``body`` is the text for ``captures.body`` when the body is small; a larger one is
+    stored compressed in ``body_zstd`` (see bodies.py), filled in by ``compress_bodies``.
+    """
 
     capture: Capture
     request_body: str | None
     body: str | None
     body_is_json: bool
     impression: ImpressionBody | None = None
+    body_zstd: bytes | None = None
 
 
 _capture_decoder = msgspec.json.Decoder(CaptureIn)
 
 
 def _raw_body(raw: msgspec.Raw) -> tuple[str | None, bytes | None, str | None]:
-    """(text for the body column, JSON bytes for parsers, decoded text for text bodies)."""
+    """(text for the body column unless the body is to be compressed, JSON bytes for
+    parsers, decoded text for text bodies)."""
     data = bytes(raw)
     if data == b"null":
         return None, None, None
+    small = len(data) < COMPRESS_FROM
     if data[:1] == b'"':
         text = msgspec.json.decode(data, type=str)
-        return text, None, text
+        return text if small else None, None, text
     # Decoding mostly-ASCII JSON is a copy, and polars takes such ``str``s more cheaply
     # than ``bytes``.
-    return data.decode("utf-8"), data, None
+    return data.decode("utf-8", errors="replace") if small else None, data, None
 
 
 def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture | str:
@@ -140,6 +148,7 @@ CAPTURE_SCHEMA = {
     "received_at": UTC_TIME,
     "request_body": pl.String(),
     "body": pl.String(),
+    "body_zstd": pl.Binary(),
     "body_is_json": pl.Boolean(),
     "parse_status": pl.String(),
     "parse_error": pl.String(),
@@ -164,6 +173,25 @@ def select_new(
     return fresh
 
 
+def compress_bodies(items: Iterable[StoredCapture]) -> None:
+    """Compress the bodies too large to store as text (idempotent). Run it in the parser
+    thread: zstd releases the GIL, and the writer then only stores the result."""
+    for item in items:
+        if item.body is not None or item.body_zstd is not None:
+            continue
+        capture = item.capture
+        if capture.body_json is not None:
+            item.body_zstd = compress(capture.body_json)
+        elif isinstance(capture.body, str):
+            item.body_zstd = compress(capture.body.encode("utf-8", errors="surrogatepass"))
+
+
+def prepare_batch(plugins: PluginHost, items: Sequence[StoredCapture]) -> ParsedCaptures:
+    """What the parser thread does for a request: compress its bodies and parse it."""
+    compress_bodies(items)
+    return parse_batch(plugins, items)
+
+
 def store_raw(
     cur: duckdb.DuckDBPyConnection,
     items: Sequence[StoredCapture],
@@ -178,6 +206,7 @@ def store_raw(
     """
     if not items:
         return
+    compress_bodies(items)
     frame = pl.DataFrame(
         {
             "id": [i.capture.id for i in items],
@@ -194,6 +223,7 @@ def store_raw(
             "received_at": received_at,
             "request_body": [i.request_body for i in items],
             "body": [i.body for i in items],
+            "body_zstd": [i.body_zstd for i in items],
             "body_is_json": [i.body_is_json for i in items],
             "parse_status": [o.status for o in outcomes],
             "parse_error": [o.error for o in outcomes],
@@ -371,7 +401,13 @@ def failed(items: Sequence[StoredCapture], error: str) -> list[ParseOutcome]:
 def stored_from_row(row: dict[str, Any]) -> StoredCapture:
     """Rebuild a capture from its ``captures`` row, for reparse."""
     body: str | None = row["body"]
-    body_json = body.encode() if body is not None and row["body_is_json"] else None
+    packed: bytes | None = row["body_zstd"]
+    if packed is not None:
+        data = decompress(packed)
+        body_json = data if row["body_is_json"] else None
+        body = None if body_json is not None else data.decode("utf-8", errors="replace")
+    else:
+        body_json = body.encode() if body is not None and row["body_is_json"] else None
     request_body = row["request_body"]
     capture = Capture(
         id=row["id"],
@@ -393,7 +429,8 @@ def stored_from_row(row: dict[str, Any]) -> StoredCapture:
     return StoredCapture(
         capture=capture,
         request_body=request_body,
-        body=body,
+        body=row["body"],
         body_is_json=body_json is not None,
         impression=impression,
+        body_zstd=packed,
     )

@@ -209,7 +209,13 @@ _V3 = """
 ALTER TABLE captures ADD COLUMN rows_merged BOOLEAN NOT NULL DEFAULT true;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3]
+# Bodies of 4 KB or more are stored zstd-compressed (see bodies.py); older rows keep
+# theirs in ``body``.
+_V4 = """
+ALTER TABLE captures ADD COLUMN body_zstd BLOB;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4]
 
 POSTS_LATEST_BY_ID = """
 WITH p AS (

@@ -25,6 +25,7 @@ from seenby_server.pipeline import (
     StoredCapture,
     failed,
     parse_batch,
+    prepare_batch,
     stored_from_row,
     validate,
     write_batch,
@@ -150,7 +151,7 @@ class Seenby:
     ) -> tuple[list[StoredCapture], list[ParseOutcome], ParsedBatch]:
         """Parse new captures, commit them raw, and hand their rows to the merger."""
         loop = asyncio.get_running_loop()
-        parsed = await loop.run_in_executor(self._parsers, parse_batch, self.plugins, valid)
+        parsed = await loop.run_in_executor(self._parsers, prepare_batch, self.plugins, valid)
         committed = await self.committer.commit(valid, parsed, received_at)
         if self.merger.full:
             await self.store.settle()

@@ -25,6 +25,7 @@ import duckdb
 import polars as pl
 
 from seenby import TableSpec
+from seenby_server.bodies import register_sql_functions
 from seenby_server.schema import CORE_OWNER, MIGRATIONS, MIGRATIONS_TABLE
 
 T = TypeVar("T")
@@ -79,6 +80,7 @@ def open_database(
     con.execute("SET autoinstall_known_extensions = false")
     con.execute("SET autoload_known_extensions = false")
     con.execute("SET lock_configuration = true")
+    register_sql_functions(con)
     return con
 
 
