@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 import seenby
-from seenby_server.store import Store, StoreError
+from seenby_server.schema import CORE_OWNER, MIGRATIONS
+from seenby_server.store import Store, StoreError, migrate, open_database
 from seenby_server.writes import ParsedBatch, write_frames
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -107,3 +108,36 @@ def test_second_process_gets_a_clear_error_while_the_server_holds_the_file(
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert "is in use by another process" in result.stderr
     assert StoreError.__name__ in result.stderr
+
+
+def test_snapshots_of_a_version_4_database_survive_the_move_to_keyless_tables(
+    tmp_path: Path,
+) -> None:
+    """Migration v5 rebuilds post_metrics and account_metrics without primary keys."""
+    path = tmp_path / "old.duckdb"
+    con = open_database(path)
+    migrate(con, CORE_OWNER, MIGRATIONS[:4])
+    con.execute(
+        "INSERT INTO post_metrics (capture_id, platform, post_id, observed_at, likes) "
+        "VALUES ('c1', 'x', '10', ?, 7)",
+        [T0],
+    )
+    con.execute(
+        "INSERT INTO account_metrics (capture_id, platform, account_id, observed_at, followers) "
+        "VALUES ('c1', 'x', '1', ?, 300)",
+        [T0],
+    )
+    con.close()
+    store = Store(path)
+    try:
+        assert rows(store, "SELECT capture_id, likes FROM post_metrics") == [("c1", 7)]
+        assert rows(store, "SELECT followers FROM account_metrics") == [(300,)]
+        write(store, "c1", T0, result(300, 7))  # c1 parsed again: no second snapshot
+        write(store, "c2", T0 + timedelta(hours=1), result(310, 9))
+        assert rows(store, "SELECT capture_id, likes FROM post_metrics ORDER BY 1") == [
+            ("c1", 7),
+            ("c2", 9),
+        ]
+        assert rows(store, "SELECT count(*) FROM account_metrics") == [(2,)]
+    finally:
+        store.close()

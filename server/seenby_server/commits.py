@@ -21,7 +21,6 @@ from seenby_server.pipeline import (
     ParsedCaptures,
     ParseOutcome,
     StoredCapture,
-    select_new,
     store_raw,
 )
 from seenby_server.store import Store
@@ -97,22 +96,27 @@ class CaptureCommitter:
 
 def _store_group(cur: duckdb.DuckDBPyConnection, group: list[_Waiting]) -> list[Committed]:
     """Insert every request's new captures (inside the writer's transaction)."""
-    fresh = {id(item) for item in select_new(cur, [i for w in group for i in w.valid])}
-    results: list[Committed] = []
     items: list[StoredCapture] = []
     outcomes: list[ParseOutcome] = []
     received: list[datetime] = []
+    unmerged: set[str] = set()
     for waiting in group:
-        mine = [item for item in waiting.valid if id(item) in fresh]
-        parsed = waiting.parsed
+        by_id = {o.capture_id: o for o in waiting.parsed.outcomes}
+        items += waiting.valid
+        outcomes += [by_id[item.capture.id] for item in waiting.valid]
+        received += [waiting.received_at] * len(waiting.valid)
+        unmerged.update(waiting.parsed.rows.captures)
+    unclaimed = store_raw(cur, items, received, outcomes, unmerged)
+    results: list[Committed] = []
+    for waiting in group:
+        mine: list[StoredCapture] = []
+        for item in waiting.valid:
+            if item.capture.id in unclaimed:  # its first copy in the group is the stored one
+                unclaimed.discard(item.capture.id)
+                mine.append(item)
+        rows = waiting.parsed.rows
         if len(mine) < len(waiting.valid):
-            parsed = parsed.of_captures({item.capture.id for item in mine})
-        by_id = {o.capture_id: o for o in parsed.outcomes}
-        result = Committed(mine, [by_id[i.capture.id] for i in mine], parsed.rows)
-        results.append(result)
-        items += mine
-        outcomes += result.outcomes
-        received += [waiting.received_at] * len(mine)
-    unmerged = {capture_id for result in results for capture_id in result.rows.captures}
-    store_raw(cur, items, received, outcomes, unmerged)
+            rows = rows.of_captures({item.capture.id for item in mine})
+        by_id = {o.capture_id: o for o in waiting.parsed.outcomes}
+        results.append(Committed(mine, [by_id[i.capture.id] for i in mine], rows))
     return results

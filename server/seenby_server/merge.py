@@ -137,7 +137,7 @@ def _unmerged_page(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
 
 
 def _write_and_mark(cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: Sequence[str]) -> None:
-    write_frames(cur, rows)
+    write_frames(cur, rows, new_captures=True)  # merges take captures never merged before
     # The boolean filter first: row groups where every capture is merged are skipped.
     run_with(
         cur,

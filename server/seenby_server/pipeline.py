@@ -157,22 +157,6 @@ CAPTURE_SCHEMA = {
 }
 
 
-def select_new(
-    cur: duckdb.DuckDBPyConnection, items: Sequence[StoredCapture]
-) -> list[StoredCapture]:
-    """The captures whose id is not stored yet (resent ids, or repeats in a batch, are not)."""
-    ids = list(dict.fromkeys(item.capture.id for item in items))
-    existing = {
-        row[0] for row in cur.execute("SELECT id FROM captures WHERE id IN ?", [ids]).fetchall()
-    }
-    fresh: list[StoredCapture] = []
-    for item in items:
-        if item.capture.id not in existing:
-            existing.add(item.capture.id)
-            fresh.append(item)
-    return fresh
-
-
 def compress_bodies(items: Iterable[StoredCapture]) -> None:
     """Compress the bodies too large to store as text (idempotent). Run it in the parser
     thread: zstd releases the GIL, and the writer then only stores the result."""
@@ -198,14 +182,15 @@ def store_raw(
     received_at: Sequence[datetime],
     outcomes: Sequence[ParseOutcome],
     unmerged: Collection[str] = (),
-) -> None:
-    """Insert captures verbatim, with when they arrived and what parsing made of them
-    (``received_at`` and ``outcomes`` in the same order as ``items``).
+) -> set[str]:
+    """Insert the captures not stored yet, verbatim, with when they arrived and what
+    parsing made of them (``received_at`` and ``outcomes`` in the same order as
+    ``items``); returns the ids inserted. A resent id is not: the first copy stays.
 
     ``unmerged``: the captures whose parsed rows are still to be merged (merge.py).
     """
     if not items:
-        return
+        return set()
     compress_bodies(items)
     frame = pl.DataFrame(
         {
@@ -232,7 +217,14 @@ def store_raw(
         },
         schema=CAPTURE_SCHEMA,
     )
-    run_with(cur, frame, "INSERT INTO captures BY NAME SELECT * FROM incoming")
+    # One statement both stores and tells which ids were new (a lookup first cost more).
+    inserted = run_with(
+        cur,
+        frame.unique("id", keep="first", maintain_order=True),
+        "INSERT INTO captures BY NAME SELECT * FROM incoming "
+        "ON CONFLICT (id) DO NOTHING RETURNING id",
+    )
+    return {row[0] for row in inserted}
 
 
 class ParseOutcome(msgspec.Struct, kw_only=True):
@@ -340,13 +332,6 @@ class ParsedCaptures:
                 batch.add(capture.id, capture.captured_at, entry.result)
             outcomes.append(entry.outcome)
         return cls(rows=batch, outcomes=outcomes)
-
-    def of_captures(self, capture_ids: Collection[str]) -> ParsedCaptures:
-        """Only these captures' rows and outcomes."""
-        return ParsedCaptures(
-            rows=self.rows.of_captures(capture_ids),
-            outcomes=[o for o in self.outcomes if o.capture_id in capture_ids],
-        )
 
 
 def parse_batch(plugins: PluginHost, items: Iterable[StoredCapture]) -> ParsedCaptures:

@@ -115,7 +115,7 @@ class RowFrames:
 
     def of_captures(self, capture_ids: Collection[str]) -> RowFrames:
         """Only the rows of these captures."""
-        ids = pl.Series(list(capture_ids), dtype=pl.String())
+        ids = pl.Series(list(capture_ids), dtype=pl.String()).implode()
         return RowFrames(
             **{t: getattr(self, t).filter(pl.col("capture_id").is_in(ids)) for t in self.TABLES}
         )
@@ -286,19 +286,39 @@ def _upsert_newest_wins(
     )
 
 
-def _insert_new(
-    cur: duckdb.DuckDBPyConnection, table: str, frame: pl.DataFrame, keys: Sequence[str]
+def _append_snapshots(
+    cur: duckdb.DuckDBPyConnection,
+    table: str,
+    frame: pl.DataFrame,
+    keys: Sequence[str],
+    *,
+    new_captures: bool,
 ) -> None:
+    """Add per-capture snapshot rows (unique by ``keys``; the table has no key of its own).
+
+    Rows of captures never written before are appended as they are; otherwise rows
+    already there are skipped, which scans the table (reparse only).
+    """
+    if new_captures:
+        run_with(cur, frame, f"INSERT INTO {table} BY NAME SELECT * FROM incoming")
+        return
+    match = " AND ".join(f"t.{k} = i.{k}" for k in keys)
     run_with(
         cur,
         frame,
-        f"INSERT INTO {table} BY NAME SELECT * FROM incoming "
-        f"ON CONFLICT ({', '.join(keys)}) DO NOTHING",
+        f"INSERT INTO {table} BY NAME SELECT * FROM incoming i "
+        f"WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE {match})",
     )
 
 
-def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
-    """Upsert every row (inside the caller's transaction)."""
+def write_frames(
+    cur: duckdb.DuckDBPyConnection, rows: RowFrames, *, new_captures: bool = False
+) -> None:
+    """Upsert every row (inside the caller's transaction).
+
+    ``new_captures``: none of these captures' rows were written before (a merge of
+    freshly stored captures), so their snapshots need no check for duplicates.
+    """
     accounts = rows.accounts
     if accounts.height:
         value_cols = [c for c in ACCOUNT_SCHEMA if c not in ("platform", "account_id")]
@@ -317,7 +337,13 @@ def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
         )
         if counts.height:
             keys = ["capture_id", "platform", "account_id"]
-            _insert_new(cur, "account_metrics", counts.unique(keys, keep="last"), keys)
+            _append_snapshots(
+                cur,
+                "account_metrics",
+                counts.unique(keys, keep="last"),
+                keys,
+                new_captures=new_captures,
+            )
 
     posts = rows.posts
     if posts.height:
@@ -334,7 +360,7 @@ def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
         keys = ["capture_id", "platform", "post_id"]
         value_cols = [c for c in METRICS_SCHEMA if c not in ("platform", "post_id")]
         merged = metrics.group_by(keys).agg(*[pl.col(c).drop_nulls().last() for c in value_cols])
-        _insert_new(cur, "post_metrics", merged, keys)
+        _append_snapshots(cur, "post_metrics", merged, keys, new_captures=new_captures)
         figures = [c for c in value_cols if c != "observed_at"]
         latest = (
             merged.sort("observed_at")
@@ -372,17 +398,18 @@ def write_frames(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> None:
         )
 
 
-def run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame, sql: str) -> None:
-    """Run ``sql`` with ``frame`` registered as ``incoming``."""
+def run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame, sql: str) -> list[Any]:
+    """Run ``sql`` with ``frame`` registered as ``incoming``; returns its result rows."""
     cur.register("incoming", frame.to_arrow())
     try:
-        cur.execute(sql)
+        result = cur.execute(sql).fetchall()
     except duckdb.Error:
         # The transaction is aborted now and refuses the unregister too; raise the cause.
         with contextlib.suppress(duckdb.Error):
             cur.unregister("incoming")
         raise
     cur.unregister("incoming")
+    return result
 
 
 def _write_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
