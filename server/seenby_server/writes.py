@@ -17,6 +17,7 @@ import duckdb
 import msgspec
 import msgspec.inspect
 import polars as pl
+import pyarrow as pa
 
 from seenby import Account, Interaction, ParseResult, Post, PostMetrics, Viewer
 
@@ -398,18 +399,17 @@ def write_frames(
         )
 
 
-def run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame, sql: str) -> list[Any]:
-    """Run ``sql`` with ``frame`` registered as ``incoming``; returns its result rows."""
-    cur.register("incoming", frame.to_arrow())
+def run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame | pa.Table, sql: str) -> None:
+    """Run ``sql`` with ``frame`` registered as ``incoming``."""
+    cur.register("incoming", frame if isinstance(frame, pa.Table) else frame.to_arrow())
     try:
-        result = cur.execute(sql).fetchall()
+        cur.execute(sql)
     except duckdb.Error:
         # The transaction is aborted now and refuses the unregister too; raise the cause.
         with contextlib.suppress(duckdb.Error):
             cur.unregister("incoming")
         raise
     cur.unregister("incoming")
-    return result
 
 
 def _write_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
