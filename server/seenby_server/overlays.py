@@ -24,20 +24,10 @@ from seenby import (
     Section,
     TableSpec,
 )
+from seenby_server.lookup import PostsLookup
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.refresh import table_versions
-from seenby_server.schema import POSTS_LATEST_BY_ID
 from seenby_server.store import Store
-
-POSTS_AND_ALIASES = f"""
-SELECT * FROM ({POSTS_LATEST_BY_ID})
-UNION ALL BY NAME
-SELECT alias AS _alias, post_id
-FROM (SELECT * FROM post_aliases WHERE alias IN $1 LIMIT 1000000) WHERE platform = $2
-"""
-"""The ``posts_latest`` rows of ids ``$1`` (``_alias`` NULL), then one row per alias among
-them with the post it stands for (``_alias``, ``post_id``). The ``LIMIT`` keeps the
-platform filter out of the scan, so the alias index is used."""
 
 MAX_POSTS_PER_REQUEST = 500
 TOP_REPLY_OPPORTUNITIES = 3
@@ -124,6 +114,7 @@ class OverlayBuilder:
         self._plugins = plugins
         self._budget_s = budget_ms / 1000
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="annotate")
+        self._lookup = PostsLookup(store)
         # The plugins' tables, whose versions let plugins reuse what they read from them.
         tables: list[str] = []
         for impl in plugins.manager.hook.seenby_tables.get_hookimpls():
@@ -153,23 +144,8 @@ class OverlayBuilder:
 
     def lookup(self, platform: str, post_ids: list[str]) -> tuple[dict[str, str], pl.DataFrame]:
         """Requested id → stored post id (through ``post_aliases`` where one matches), and the
-        stored posts' ``posts_latest`` rows, looked up through the indexes (not a scan).
-
-        One query answers both for the ids as asked; a second one runs only when an alias
-        names a post that was not asked for by its own id.
-        """
-        found = self._store.frame(POSTS_AND_ALIASES, [post_ids, platform])
-        is_alias = found["_alias"].is_not_null()
-        aliases = found.filter(is_alias)
-        mapping = dict(zip(aliases["_alias"].to_list(), aliases["post_id"].to_list(), strict=True))
-        resolved = {pid: mapping.get(pid, pid) for pid in post_ids}
-        wanted = set(resolved.values())
-        posts = found.filter(~is_alias & pl.col("post_id").is_in(list(wanted))).drop("_alias")
-        targets = set(mapping.values()) - set(post_ids)  # posts asked for by an alias only
-        if targets:
-            more = self._store.frame(POSTS_LATEST_BY_ID, [sorted(targets), platform])
-            posts = pl.concat([posts, more], how="vertical_relaxed")
-        return resolved, posts
+        stored posts' ``posts_latest`` rows, looked up through the indexes (not a scan)."""
+        return self._lookup.resolve_and_read(platform, post_ids)
 
     def _annotate(self, posts: pl.DataFrame, overlays: dict[str, list[Overlay]]) -> None:
         ctx = ReadContext(self._store, datetime.now(UTC))
@@ -233,3 +209,4 @@ class OverlayBuilder:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._lookup.close()

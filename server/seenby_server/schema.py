@@ -194,7 +194,7 @@ CREATE VIEW my_posts AS SELECT * FROM posts_latest WHERE is_own;
 # Single-column indexes for keyed lookups of a few posts (overlay requests). DuckDB
 # answers a filter from an ART index only when the index has one column and the filter
 # is on that column alone, so the (platform, id) primary keys are never used for reads;
-# see ``POSTS_LATEST_BY_ID``.
+# see lookup.py.
 _V2 = """
 CREATE INDEX posts_post_id ON posts (post_id);
 CREATE INDEX post_metrics_latest_post_id ON post_metrics_latest (post_id);
@@ -255,63 +255,6 @@ ALTER TABLE post_metrics_v5 RENAME TO post_metrics;
 """
 
 MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
-
-POSTS_LATEST_BY_ID = """
-WITH p AS (
-    SELECT * FROM (SELECT * FROM posts WHERE post_id IN $1 LIMIT 1000000)
-    WHERE platform = $2
-), a AS (
-    SELECT * FROM (
-        SELECT * FROM accounts
-        WHERE account_id IN (SELECT DISTINCT author_id FROM p WHERE author_id IS NOT NULL)
-        LIMIT 1000000
-    ) WHERE platform = $2
-), m AS (
-    SELECT * FROM (SELECT * FROM post_metrics_latest WHERE post_id IN $1 LIMIT 1000000)
-    WHERE platform = $2
-)
-SELECT
-    p.platform,
-    p.post_id,
-    p.author_id,
-    a.handle                           AS author_handle,
-    a.display_name                     AS author_name,
-    a.followers                        AS author_followers,
-    p.text,
-    p.created_at,
-    p.url,
-    p.kind,
-    p.reply_to_id,
-    p.root_id,
-    p.quote_of_id,
-    p.repost_of_id,
-    p.title,
-    p.community,
-    p.lang,
-    p.promoted,
-    (v.account_id IS NOT NULL)         AS is_own,
-    m.likes,
-    m.replies,
-    m.reposts,
-    m.quotes,
-    m.views,
-    m.bookmarks,
-    m.score,
-    m.upvote_ratio,
-    m.reactions,
-    m.observed_at,
-    p.first_seen_at,
-    p.last_seen_at
-FROM p
-LEFT JOIN a ON a.platform = p.platform AND a.account_id = p.author_id
-LEFT JOIN viewers v ON v.platform = p.platform AND v.account_id = p.author_id
-LEFT JOIN m ON m.platform = p.platform AND m.post_id = p.post_id
-"""
-"""``SELECT * FROM posts_latest WHERE platform = $2 AND post_id IN $1``, the same
-columns and rows, answered from the ``post_id``/``account_id`` indexes instead of scans
-(~2 ms instead of ~50 ms at 1M posts). The ``LIMIT`` subqueries keep the optimizer from
-pushing the ``platform`` filter into the scan, which would turn the index scan back into
-a sequential one; the limit is far above any request (500 ids times a few platforms)."""
 
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -1,4 +1,4 @@
-"""The overlay request's indexed posts lookup returns exactly posts_latest's rows."""
+"""The overlay request's indexed posts lookup (lookup.py) returns exactly posts_latest's rows."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ import polars as pl
 from feed import fixture_captures
 from seenby_local import Local
 
-from seenby_server.schema import POSTS_LATEST_BY_ID
+from seenby_server.lookup import PostsLookup
+
+
+def view_rows(local: Local, platform: str, ids: list[str]) -> pl.DataFrame:
+    return local.store.frame(
+        "SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?", [platform, ids]
+    )
 
 
 def test_the_indexed_lookup_equals_the_view(tmp_path: Path) -> None:
@@ -17,12 +23,11 @@ def test_the_indexed_lookup_equals_the_view(tmp_path: Path) -> None:
         local.ingest(*fixture_captures())
         every = local.store.frame("SELECT platform, post_id FROM posts")
         assert every["platform"].n_unique() == 7
+        lookup = PostsLookup(local.store)
         for (platform,), group in every.group_by("platform"):
             ids = [*group["post_id"].to_list(), "no-such-post"]
-            view = local.store.frame(
-                "SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?", [platform, ids]
-            )
-            found = local.store.frame(POSTS_LATEST_BY_ID, [ids, platform])
+            view = view_rows(local, platform, ids)
+            found = lookup.read(platform, ids)
             assert found.schema == view.schema
             assert found.height == group.height
             assert found.sort("post_id").equals(view.sort("post_id"))
@@ -31,10 +36,9 @@ def test_the_indexed_lookup_equals_the_view(tmp_path: Path) -> None:
         local.close()
 
 
-def test_one_query_resolves_aliases_and_reads_the_posts(tmp_path: Path) -> None:
-    """The overlay request's combined lookup (aliases and posts in one query, a second one
-    only for posts asked for by an alias alone) answers like an alias lookup, then the
-    indexed posts lookup."""
+def test_aliases_resolve_to_the_stored_posts_rows(tmp_path: Path) -> None:
+    """Ids the page knows by an alias resolve to the stored post, whose row comes back
+    (read again when it was asked for by the alias alone)."""
     local = Local(tmp_path)
     try:
         local.ingest(*fixture_captures())
@@ -54,9 +58,7 @@ def test_one_query_resolves_aliases_and_reads_the_posts(tmp_path: Path) -> None:
                 resolved, found = builder.lookup(platform, asked)
                 mapping = dict(zip(group["alias"], group["post_id"], strict=True))
                 assert resolved == {pid: mapping.get(pid, pid) for pid in asked}
-                expected = local.store.frame(
-                    POSTS_LATEST_BY_ID, [list(set(resolved.values())), platform]
-                )
+                expected = view_rows(local, platform, list(set(resolved.values())))
                 assert found.schema == expected.schema
                 assert found.sort("post_id").equals(expected.sort("post_id"))
                 assert target in found["post_id"].to_list() or alias not in asked

@@ -1,0 +1,91 @@
+"""The overlay request's posts lookup: ``posts_latest`` rows for a few ids, fast at 1M posts.
+
+The view joins four tables; asked as one query, DuckDB reads each through its
+``post_id``/``account_id`` index one after another, and fetching single rows out of
+compressed column segments is what costs (about 3 ms a table at 1M posts). Here each
+table is read by its own small indexed query, the independent ones side by side on
+reader cursors (DuckDB works without the GIL), and the rows are joined in polars: at
+1M posts this answers in about 7 ms instead of 10 to 12, and its p99 halves.
+
+The result has exactly the view's columns, types and rows (tests/analyses).
+"""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import polars as pl
+
+from seenby_server.store import Store
+
+# Each ``IN $1`` sits in a subquery with a LIMIT far above any request, which keeps the
+# optimizer from pushing the platform filter into the scan (that turns the index scan
+# back into a sequential one).
+_POSTS = """
+SELECT platform, post_id, author_id, text, created_at, url, kind, reply_to_id, root_id,
+       quote_of_id, repost_of_id, title, community, lang, promoted, first_seen_at,
+       last_seen_at
+FROM (SELECT * FROM posts WHERE post_id IN $1 LIMIT 1000000) WHERE platform = $2
+"""
+_METRICS = """
+SELECT platform, post_id, likes, replies, reposts, quotes, views, bookmarks, score,
+       upvote_ratio, reactions, observed_at
+FROM (SELECT * FROM post_metrics_latest WHERE post_id IN $1 LIMIT 1000000)
+WHERE platform = $2
+"""
+_AUTHORS = """
+SELECT platform, account_id AS author_id, handle AS author_handle,
+       display_name AS author_name, followers AS author_followers
+FROM (SELECT * FROM accounts WHERE account_id IN $1 LIMIT 1000000) WHERE platform = $2
+"""
+_ALIASES = """
+SELECT alias, post_id
+FROM (SELECT * FROM post_aliases WHERE alias IN $1 LIMIT 1000000) WHERE platform = $2
+"""
+_VIEWERS = "SELECT account_id FROM viewers WHERE platform = $1"
+
+
+class PostsLookup:
+    """Reads ``posts_latest`` rows by id through the indexes, several tables at once."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="lookup")
+        self._schema = store.frame("SELECT * FROM posts_latest LIMIT 0").schema
+
+    def resolve_and_read(
+        self, platform: str, post_ids: list[str]
+    ) -> tuple[dict[str, str], pl.DataFrame]:
+        """Requested id → stored post id (through ``post_aliases`` where one matches), and
+        the ``posts_latest`` rows of the stored posts."""
+        aliases = self._pool.submit(self._store.frame, _ALIASES, [post_ids, platform])
+        posts = self.read(platform, post_ids)
+        found = aliases.result()
+        mapping = dict(zip(found["alias"].to_list(), found["post_id"].to_list(), strict=True))
+        resolved = {pid: mapping.get(pid, pid) for pid in post_ids}
+        wanted = set(resolved.values())
+        posts = posts.filter(pl.col("post_id").is_in(list(wanted)))
+        targets = set(mapping.values()) - set(post_ids)  # posts asked for by an alias only
+        if targets:
+            posts = pl.concat([posts, self.read(platform, sorted(targets))])
+        return resolved, posts
+
+    def read(self, platform: str, post_ids: list[str]) -> pl.DataFrame:
+        """``SELECT * FROM posts_latest WHERE platform = ? AND post_id IN ?``, through the
+        indexes (the view's own plan scans)."""
+        frame = self._store.frame
+        metrics = self._pool.submit(frame, _METRICS, [post_ids, platform])
+        viewers = self._pool.submit(frame, _VIEWERS, [platform])
+        posts = frame(_POSTS, [post_ids, platform])
+        author_ids = posts["author_id"].drop_nulls().unique().to_list()
+        authors = frame(_AUTHORS, [author_ids, platform])
+        own = viewers.result()["account_id"].implode()
+        return (
+            posts.join(authors, on=["platform", "author_id"], how="left")
+            .join(metrics.result(), on=["platform", "post_id"], how="left")
+            .with_columns(is_own=pl.col("author_id").is_in(own).fill_null(False))
+            .select(pl.col(name).cast(dtype) for name, dtype in self._schema.items())
+        )
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
