@@ -14,6 +14,7 @@ import pytest
 
 import seenby
 from conftest import capture
+from seenby_server.lookup import PostsLookup
 from seenby_server.merge import RowMerger
 from seenby_server.pipeline import ParseOutcome, store_raw, validate
 from seenby_server.plugins import load_plugins
@@ -159,3 +160,36 @@ def test_a_read_inside_a_write_job_does_not_nest_a_merge(store: Store) -> None:
     assert store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall()) == [
         (1,)
     ]
+
+
+def test_the_posts_lookup_sees_aliases_and_viewers_merged_after_it_kept_them(
+    store: Store,
+) -> None:
+    """The lookup keeps "no aliases on this platform" and the viewer's accounts between
+    requests; a merge that writes either makes it read them again."""
+    merger = RowMerger(store)
+    lookup = PostsLookup(store)
+
+    def merge(capture_id: str, result: seenby.ParseResult) -> None:
+        batch = ParsedBatch()
+        batch.add(capture_id, T0, result)
+        store.write_sync(lambda cur: None, then=lambda _: merger.add(batch))
+        store.settle_sync()
+
+    post = seenby.Post(platform="x", post_id="1", author_id="a")
+    merge("c1", seenby.ParseResult(posts=[post]))
+    resolved, posts = lookup.resolve_and_read("x", ["al", "1"])
+    assert resolved == {"al": "al", "1": "1"}
+    assert posts["is_own"].to_list() == [False]
+    merge(
+        "c2",
+        seenby.ParseResult(
+            posts=[seenby.Post(platform="x", post_id="1", author_id="a", aliases=["al"])],
+            viewers=[seenby.Viewer(platform="x", account_id="a")],
+        ),
+    )
+    resolved, posts = lookup.resolve_and_read("x", ["al"])
+    assert resolved == {"al": "1"}
+    assert posts["post_id"].to_list() == ["1"]
+    assert posts["is_own"].to_list() == [True]
+    lookup.close()

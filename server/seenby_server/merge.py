@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from seenby_server.lookup import note_written
 from seenby_server.pipeline import parse_batch, stored_from_row, write_statuses
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.store import Store, in_transaction
@@ -81,6 +82,7 @@ class RowMerger:
     def _write(self, cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: list[str]) -> None:
         try:
             in_transaction(cur, lambda: _write_and_mark(cur, rows, ids))
+            note_written(self._store, rows)
             return
         except Exception as exc:
             if len(ids) == 1:

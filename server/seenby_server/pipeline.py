@@ -21,7 +21,7 @@ import pyarrow as pa
 from seenby import Capture, ParseResult, UnrecognizedPayload
 from seenby_server.bodies import COMPRESS_FROM, compress, decompress
 from seenby_server.plugins import PluginHost, describe
-from seenby_server.writes import ParsedBatch, run_with, write_frames
+from seenby_server.writes import ParsedBatch, run_with
 
 ParseStatus = Literal["parsed", "partial", "unrecognized", "error", "unhandled"]
 
@@ -349,11 +349,6 @@ class ParsedCaptures:
 def parse_batch(plugins: PluginHost, items: Iterable[StoredCapture]) -> ParsedCaptures:
     """Parse captures and gather their rows for one write."""
     return ParsedCaptures.collect(parse_each(plugins, items))
-
-
-def write_batch(cur: duckdb.DuckDBPyConnection, parsed: ParsedCaptures) -> None:
-    """Write a batch's rows (inside the caller's transaction)."""
-    write_frames(cur, parsed.rows.frames())
 
 
 def write_statuses(cur: duckdb.DuckDBPyConnection, outcomes: Sequence[ParseOutcome]) -> None:

@@ -16,6 +16,7 @@ import msgspec
 from seenby import Overlay, __version__
 from seenby_server.commits import CaptureCommitter
 from seenby_server.config import ServerSettings
+from seenby_server.lookup import note_written
 from seenby_server.merge import RowMerger
 from seenby_server.overlays import OverlayBuilder
 from seenby_server.pipeline import (
@@ -28,14 +29,13 @@ from seenby_server.pipeline import (
     prepare_batch,
     stored_from_row,
     validate,
-    write_batch,
     write_statuses,
 )
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.refresh import Refresher, RefreshReport
 from seenby_server.sqlguard import SqlResult, run_read_only
 from seenby_server.store import Store
-from seenby_server.writes import ParsedBatch
+from seenby_server.writes import ParsedBatch, write_frames
 
 log = logging.getLogger("seenby")
 
@@ -159,14 +159,17 @@ class Seenby:
 
     async def _reparse_items(self, items: Sequence[StoredCapture]) -> list[ParseOutcome]:
         parsed = parse_batch(self.plugins, items)
+        frames = parsed.rows.frames()
 
         def parse_again(cur: Any) -> list[ParseOutcome]:
-            write_batch(cur, parsed)
+            write_frames(cur, frames)
             write_statuses(cur, parsed.outcomes)
             return parsed.outcomes
 
         try:
-            return await self.store.write(parse_again)
+            return await self.store.write(
+                parse_again, then=lambda _: note_written(self.store, frames)
+            )
         except Exception as exc:
             log.exception("reparse could not write its rows")
             outcomes = failed(items, f"writing parsed rows failed: {describe(exc)}")
