@@ -11,7 +11,7 @@ import msgspec
 import pytest
 
 from conftest import capture, run_async
-from seenby_server.commits import CaptureCommitter
+from seenby_server.commits import CaptureCommitter, Committed
 from seenby_server.merge import RowMerger
 from seenby_server.pipeline import StoredCapture, parse_batch, validate
 from seenby_server.plugins import PluginHost, load_plugins
@@ -64,7 +64,7 @@ def test_queued_requests_share_one_commit_and_keep_their_own_results(
     writes = count_writes(store, monkeypatch)
     requests = [request(plugins, "a1", "a2"), request(plugins, "b1", "a1"), request(plugins, "c1")]
 
-    async def run() -> list[Any]:
+    async def run() -> list[Committed]:
         return await asyncio.gather(
             *(committer.commit(r, parse_batch(plugins, r), T0) for r in requests)
         )
@@ -100,7 +100,7 @@ def test_a_request_that_breaks_the_shared_commit_fails_alone(
 
     monkeypatch.setattr(store, "write", refusing)
 
-    async def run() -> list[Any]:
+    async def run() -> tuple[Committed | BaseException, Committed | BaseException]:
         return await asyncio.gather(
             committer.commit(good, parse_batch(plugins, good), T0),
             committer.commit(bad, parse_batch(plugins, bad), T0),
@@ -108,6 +108,7 @@ def test_a_request_that_breaks_the_shared_commit_fails_alone(
         )
 
     kept, refused = run_async(run)
+    assert isinstance(kept, Committed)
     assert [i.capture.id for i in kept.fresh] == ["g1"]
     assert isinstance(refused, RuntimeError)
     ids = store.read_sync(lambda cur: cur.execute("SELECT id FROM captures").fetchall())

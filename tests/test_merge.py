@@ -16,7 +16,7 @@ import seenby
 from conftest import capture
 from seenby_server.lookup import PostsLookup
 from seenby_server.merge import RowMerger
-from seenby_server.pipeline import ParseOutcome, store_raw, validate
+from seenby_server.pipeline import ParseOutcome, StoredCapture, store_raw, validate
 from seenby_server.plugins import load_plugins
 from seenby_server.store import Store
 from seenby_server.writes import ParsedBatch, utc_times
@@ -89,12 +89,18 @@ def test_captures_are_flagged_until_their_rows_are_merged(store: Store) -> None:
         item = validate(msgspec.Raw(msgspec.json.encode(capture(capture_id=f"c{n}"))), plugins)
         assert not isinstance(item, str)
         outcome = ParseOutcome(capture_id=f"c{n}", status="parsed")
-        store.write_sync(
-            lambda cur, item=item, outcome=outcome: store_raw(
-                cur, [item], [T0], [outcome], {item.capture.id}
-            ),
-            then=lambda _, n=n: merger.add(post_rows(f"c{n}", str(n), n)),
-        )
+
+        def write(
+            cur: duckdb.DuckDBPyConnection,
+            item: StoredCapture = item,
+            outcome: ParseOutcome = outcome,
+        ) -> set[str]:
+            return store_raw(cur, [item], [T0], [outcome], {item.capture.id})
+
+        def then(_: set[str], n: int = n) -> None:
+            merger.add(post_rows(f"c{n}", str(n), n))
+
+        store.write_sync(write, then=then)
     unmerged = "SELECT count(*) FILTER (NOT rows_merged) FROM captures"
     # A write job runs before any merge: it sees the flags the merge will clear.
     assert store.write_sync(lambda cur: cur.execute(unmerged).fetchall()) == [(3,)]
@@ -135,18 +141,19 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
 
 
 def test_utc_times_are_exact_to_the_microsecond() -> None:
+    naive = datetime(1999, 12, 31, 23, 59, 59, 999999)  # naive: taken as UTC
     values = [
         datetime(2026, 11, 25, 12, 0, 0, 123456, tzinfo=UTC),
         None,
         datetime(2026, 1, 1, tzinfo=timezone(timedelta(hours=2))),
-        datetime(1999, 12, 31, 23, 59, 59, 999999),  # naive: taken as UTC
+        naive,
         datetime(2300, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
     ]
     assert utc_times("t", values).to_list() == [
         values[0],
         None,
         datetime(2025, 12, 31, 22, 0, tzinfo=UTC),
-        values[3].replace(tzinfo=UTC),
+        naive.replace(tzinfo=UTC),
         values[4],
     ]
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import FIXTURES, Server, capture
 
-CASES = {
+CASES: dict[str, tuple[str, str, str, str, dict[str, object]]] = {
     "x": (
         "x/UserTweets.twscrape_trimmed.json",
         "https://x.com/i/api/graphql/V7H0Ap3_Hh2FyS75OCDO3Q/UserTweets?variables=%7B%7D",

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def audience(local: Local, platform: str, post_id: str) -> tuple[str, str, str]:
 
 
 @pytest.fixture
-def calibrated(tmp_path: Path) -> Local:
+def calibrated(tmp_path: Path) -> Iterator[Local]:
     local = Local(tmp_path)
     captures = [X_USER_TWEETS, REDDIT_HOT, HN_NEWS, FACEBOOK_STORY, BLUESKY_OWN]
     result = local.ingest(*[fixture_capture(c) for c in captures])

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ MIN_PER_CATEGORY = 0.8
 
 
 @pytest.fixture(scope="module")
-def local(tmp_path_factory: pytest.TempPathFactory) -> Any:
+def local(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Local]:
     seenby = Local(tmp_path_factory.mktemp("content_value"))
     seenby.ingest(*fixture_captures())
     seenby.refresh()
@@ -52,6 +53,7 @@ def test_accuracy_against_hand_labels(local: Local) -> None:
     scored = joined.with_columns(ok=pl.col("label") == pl.col("category"))
     per_category = dict(scored.group_by("label").agg(pl.col("ok").mean()).iter_rows())
     overall = scored["ok"].mean()
+    assert isinstance(overall, float)
     print(f"overall {overall:.3f}", {k: round(v, 3) for k, v in sorted(per_category.items())})
     assert overall >= MIN_OVERALL
     assert min(per_category.values()) >= MIN_PER_CATEGORY, per_category

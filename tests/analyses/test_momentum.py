@@ -10,6 +10,7 @@ import copy
 import json
 import math
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,7 +71,7 @@ def snapshots() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def grown(tmp_path: Path) -> Local:
+def grown(tmp_path: Path) -> Iterator[Local]:
     local = Local(tmp_path)
     local.ingest(*snapshots())
     local.refresh()

@@ -323,7 +323,9 @@ def paired_browser(playwright: Playwright, server: Server) -> Iterator[Browser]:
 # --- waiting and reading ---------------------------------------------------------
 
 
-def wait_until(page: Page, probe: Callable[[], T], timeout: float = 15.0, what: str = "") -> T:
+def wait_until(
+    page: Page, probe: Callable[[], T | None], timeout: float = 15.0, what: str = ""
+) -> T:
     """Poll `probe` until it returns something truthy. Waits with page.wait_for_timeout,
     not time.sleep, so Playwright keeps answering the routed requests meanwhile."""
     waited = 0.0

@@ -194,9 +194,10 @@ def test_overlays_are_drawn_on_the_right_posts(
     badges = wait_until(
         site_page,
         lambda: (
-            (texts := badge_texts(site_page)).get(case.dom_id)
+            texts
+            if (texts := badge_texts(site_page)).get(case.dom_id)
             and all(LOADING not in t for t in texts.values())
-            and texts
+            else None
         ),
         what=f"the badges (that of {case.dom_id} among them) to be filled",
     )

@@ -75,9 +75,9 @@ def test_declaration_patterns_are_portable_regexes() -> None:
     declared = platform()
     assert declared.name == "facebook"
     assert declared.locator is not None and declared.locator.id_pattern is not None
-    patterns = [
-        rule.url_pattern for rule in [*declared.api, *declared.documents, *declared.actions]
-    ]
+    patterns = [rule.url_pattern for rule in declared.api]
+    patterns += [rule.url_pattern for rule in declared.documents]
+    patterns += [rule.url_pattern for rule in declared.actions]
     patterns += [rule.body_pattern for rule in declared.actions if rule.body_pattern]
     for pattern in [*patterns, declared.locator.id_pattern]:
         re.compile(pattern)
@@ -150,6 +150,7 @@ def test_real_profile_page_story_and_header() -> None:
     assert post.author_id == GARCON_AUTHOR
     assert post.text == "Nasza nowość sałatka z warzyw korzennych \nz avocado i hummusem"
     assert post.created_at == datetime(2023, 1, 14, 9, 34, 59, tzinfo=UTC)
+    assert post.url is not None
     assert post.url.startswith("https://www.facebook.com/permalink.php?story_fbid=pfbid0NPAVi78")
     assert (post.kind, post.promoted, post.community) == ("post", False, None)
     [metrics] = result.metrics

@@ -13,6 +13,7 @@ import pytest
 
 import seenby
 from seenby.testing import load_body, make_capture, parse_with
+from seenby.types import CaptureKind
 from seenby_plugins import linkedin
 
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "linkedin"
@@ -287,6 +288,7 @@ def test_embedded_page_gives_viewer_and_own_post_with_views() -> None:
     [post] = result.posts
     assert post.post_id == "urn:li:activity:7395148700686241461"
     assert post.author_id == "urn:li:member:77001234"
+    assert post.text is not None
     assert post.text.startswith("Idempotent backfills in 40 lines of SQL")
     [metrics] = result.metrics
     assert (metrics.views, metrics.reactions, metrics.likes, metrics.replies) == (1523, 23, 20, 4)
@@ -345,7 +347,7 @@ def test_repost_and_new_share_actions() -> None:
     url = (
         VOYAGER + "graphql?action=execute&queryId=voyagerContentcreationDashShares.279996efa5064c01"
     )
-    repost = {
+    repost: dict[str, Any] = {
         "variables": {
             "post": {
                 "commentary": {"text": "", "attributesV2": []},
@@ -416,10 +418,11 @@ def test_one_corrupt_update_keeps_the_others() -> None:
 
 
 def test_parsing_is_deterministic() -> None:
-    for url, name, kind in [
+    cases: list[tuple[str, str, CaptureKind]] = [
         (LEGACY_FEED_URL, "voyager_feed_updatesV2_legacy.json", "api"),
         (MAIN_FEED_URL, "voyager_graphql_FeedDashMainFeed.json", "api"),
         (ACTIVITY_URL, "recent_activity_page.html", "document"),
-    ]:
+    ]
+    for url, name, kind in cases:
         capture = make_capture(url, fixture(name), platform="linkedin", kind=kind, capture_id="c1")
         assert parse_with(linkedin, capture) == parse_with(linkedin, capture)

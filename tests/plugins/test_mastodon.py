@@ -114,7 +114,7 @@ def test_recorded_sessions_replay(cassette: str) -> None:
     """Every request of a recorded session, fed as the extension would: reads by
     their rule, POST /api/v1/statuses as an action, the rest not captured."""
     session = yaml.safe_load((FIXTURES / cassette).read_text(encoding="utf-8"))
-    outcomes = []
+    outcomes: list[tuple[str | None, str | int | None]] = []
     for exchange in session["interactions"]:
         request, answer = exchange["request"], exchange["response"]["body"]["string"]
         url, method = request["uri"], request["method"]

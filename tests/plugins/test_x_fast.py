@@ -97,7 +97,7 @@ TYPENAMES = [
 def drift(value: Any, rng: random.Random, rate: float) -> Any:
     """Keys dropped or nulled, values of other types, names swapped, list items repeated."""
     if isinstance(value, dict):
-        out = {}
+        out: dict[Any, Any] = {}
         for key, child in value.items():
             roll = rng.random()
             if roll < rate:
