@@ -221,6 +221,25 @@ def test_a_slow_or_absent_model_falls_back_to_the_templates(
         absent.close()
 
 
+def test_only_the_newest_runs_are_kept(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, fake_model: tuple[str, type[FakeModel]]
+) -> None:
+    monkeypatch.setattr("seenby_plugins.replies_llm.KEPT_RUNS", 2)
+    url, _ = fake_model
+    # Every refresh asks again (no post gets drafted twice): one run each.
+    seenby = run_with_model(tmp_path, monkeypatch, url, SEENBY_LLM_POSTS="1")
+    try:
+        for _ in range(3):
+            seenby.ingest(*fixture_captures())
+            seenby.refresh()
+        runs = seenby.store.frame("SELECT run_at FROM replies_llm_runs ORDER BY run_at")
+        assert runs.height == 2
+        [[last]] = seenby.store.frame("SELECT max(run_at) FROM replies_llm_runs").rows()
+        assert runs["run_at"][1] == last
+    finally:
+        seenby.close()
+
+
 def test_server_merges_suggestions_and_keeps_the_best_three() -> None:
     from seenby import ReplyDraft, ReplySuggestion
     from seenby_server.overlays import suggestion_annotations

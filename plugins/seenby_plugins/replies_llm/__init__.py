@@ -28,6 +28,8 @@ DRAFTS = "replies_llm_drafts"
 RUNS = "replies_llm_runs"
 RECENT = timedelta(days=1)
 DRAFTS_PER_POST = 2
+KEPT_RUNS = 500
+"""Runs kept in ``replies_llm_runs`` (the newest): enough to see what went wrong lately."""
 
 
 def settings() -> tuple[str, str, float, int, float] | None:
@@ -117,6 +119,9 @@ def seenby_refresh(ctx: seenby.RefreshContext) -> None:
     run = {"run_at": [ctx.now], "model": [model], "url": [url], "requested": [best.height]}
     run |= {"drafted": [len(drafted)], "error": [error]}
     ctx.upsert(RUNS, pl.DataFrame(run, schema_overrides={"error": pl.String}), ["run_at"])
+    if ctx.query(f"SELECT count(*) AS n FROM {RUNS}")["n"][0] > KEPT_RUNS:
+        newest = ctx.query(f"SELECT * FROM {RUNS} ORDER BY run_at DESC LIMIT {KEPT_RUNS}")
+        ctx.replace_table(RUNS, newest)
 
 
 def _load_drafts(ctx: seenby.Context) -> pl.DataFrame:
