@@ -11,7 +11,7 @@ import pytest
 
 from seenby import TableSpec
 from seenby_server import refresh
-from seenby_server.refresh import PluginTables, table_versions
+from seenby_server.refresh import PluginTables
 from seenby_server.store import Store
 
 TABLE = "demo_scores"
@@ -74,7 +74,7 @@ def test_replace_table_keeps_only_the_new_rows(tables: PluginTables) -> None:
 def test_a_failed_write_reports_its_own_error_and_changes_the_version(
     tables: PluginTables,
 ) -> None:
-    versions = table_versions(tables._store)
+    versions = tables._store.versions
     first = versions.get(TABLE)
     with pytest.raises(Exception, match=r"(?i)duplicate|constraint"):
         tables.replace_table(TABLE, pl.concat([rows(range(0, 2), 1), rows(range(0, 2), 1)]))

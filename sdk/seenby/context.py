@@ -26,9 +26,11 @@ class Context(Protocol):
     def table_version(self, table: str) -> int:
         """A number that changes whenever a refresh writes ``table`` (``replace_table`` or
         ``upsert``): memoise what you read from a plugin table under it, and read again when
-        it differs. Any plugin's declared table can be asked for. Other tables (the core
-        tables change with every capture) get a new number on every call, so a memo keyed on
-        them is never reused. Numbers are unique in the process, across databases too."""
+        it differs. Any plugin's declared table can be asked for, and the core tables
+        ``post_aliases`` and ``viewers`` (their number changes after each write of captured
+        rows to them). Other core tables change with every capture: they get a new number
+        on every call, so a memo keyed on them is never reused. Numbers are unique in the
+        process, across databases too."""
         ...
 
 

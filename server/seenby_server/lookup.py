@@ -11,7 +11,8 @@ instead of 16 to 30.
 Two small tables are read on almost every request and change rarely: whether a
 platform has any aliases at all (X, Reddit and Hacker News have none) and the viewer's
 own accounts. Both are kept until a write changes them (``note_written``, called after
-every commit of parsed rows), through the same table versions plugins use.
+every commit of parsed rows), through the same table versions plugins use
+(versions.py).
 
 The result has exactly the view's columns, types and rows (tests/analyses).
 """
@@ -22,7 +23,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
 
-from seenby_server.refresh import table_versions
 from seenby_server.store import Store
 from seenby_server.writes import RowFrames
 
@@ -62,7 +62,7 @@ CACHED_TABLES = {"post_aliases": "aliases", "viewers": "viewers"}
 def note_written(store: Store, rows: RowFrames) -> None:
     """After ``rows`` are committed: what the lookup keeps of the tables they changed is
     read again."""
-    versions = table_versions(store)
+    versions = store.versions
     for table, field in CACHED_TABLES.items():
         if getattr(rows, field).height:
             versions.bump(table)
@@ -75,7 +75,7 @@ class PostsLookup:
         self._store = store
         self._pool = ThreadPoolExecutor(max_workers=3, thread_name_prefix="lookup")
         self._schema = store.frame("SELECT * FROM posts_latest LIMIT 0").schema
-        self._versions = table_versions(store)
+        self._versions = store.versions
         self._versions.declare(CACHED_TABLES)
         self._kept: dict[tuple[str, str], tuple[int, pl.DataFrame]] = {}
 

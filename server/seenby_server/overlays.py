@@ -8,7 +8,6 @@ plugin finishes in the background and its late result is dropped.
 
 from __future__ import annotations
 
-import contextlib
 from concurrent.futures import ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -22,11 +21,9 @@ from seenby import (
     ReplyDraft,
     ReplySuggestion,
     Section,
-    TableSpec,
 )
 from seenby_server.lookup import PostsLookup
 from seenby_server.plugins import PluginHost, describe
-from seenby_server.refresh import table_versions
 from seenby_server.store import Store
 
 MAX_POSTS_PER_REQUEST = 500
@@ -95,7 +92,7 @@ class ReadContext:
     def __init__(self, store: Store, now: datetime) -> None:
         self._store = store
         self._now = now
-        self._versions = table_versions(store)
+        self._versions = store.versions
 
     @property
     def now(self) -> datetime:
@@ -115,13 +112,6 @@ class OverlayBuilder:
         self._budget_s = budget_ms / 1000
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="annotate")
         self._lookup = PostsLookup(store)
-        # The plugins' tables, whose versions let plugins reuse what they read from them.
-        tables: list[str] = []
-        for impl in plugins.manager.hook.seenby_tables.get_hookimpls():
-            with contextlib.suppress(Exception):  # recorded when the server applied them
-                specs = cast("list[Any]", impl.function() or [])
-                tables += [s.name for s in specs if isinstance(s, TableSpec)]
-        table_versions(store).declare(tables)
 
     def build(self, platform: str, post_ids: list[str]) -> list[Overlay]:
         """Overlays for ``post_ids`` of one platform, in the order asked."""

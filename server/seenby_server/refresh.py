@@ -4,7 +4,7 @@ Requests stay cheap because heavy work (fitting models, relationship statistics)
 happens here, off the request path. Each plugin's writes go through the store's
 single writer and may only touch tables that plugin declared.
 
-Every such write changes the table's version (:class:`TableVersions`), which the
+Every such write changes the table's version (versions.py), which the
 contexts hand to plugins (``ctx.table_version``) so that a request can reuse what it
 read from a plugin table until a refresh writes that table again.
 """
@@ -12,13 +12,9 @@ read from a plugin table until a refresh writes that table again.
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import itertools
 import logging
 import threading
 import time
-import weakref
-from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +23,7 @@ import polars as pl
 
 from seenby_server.plugins import PluginHost, describe
 from seenby_server.store import Store
+from seenby_server.writes import run_with
 
 log = logging.getLogger("seenby")
 
@@ -43,73 +40,8 @@ class RefreshReport(msgspec.Struct, kw_only=True):
     failures: list[str]
 
 
-_NEXT_VERSION = itertools.count(1)
-"""Versions come from one counter for the whole process, so a number is never reused, in
-any database: a plugin's memo (module-level, shared by every store the process opens,
-as in tests) cannot mistake one database's table for another's."""
-
-
-class TableVersions:
-    """One store's plugin tables and their versions.
-
-    A version changes after every write through a refresh context (:class:`PluginTables`),
-    once the write has committed (or failed). A reader takes the version *before* it
-    queries, so a read that raced a write is kept under the old version and read again
-    by the next request. Tables not declared by a plugin (the core tables, which every
-    capture changes) get a new number each time they are asked for.
-    """
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._versions: dict[str, int] = {}
-
-    def declare(self, tables: Iterable[str]) -> None:
-        with self._lock:
-            for table in tables:
-                self._versions.setdefault(table, next(_NEXT_VERSION))
-
-    def get(self, table: str) -> int:
-        version = self._versions.get(table)
-        return next(_NEXT_VERSION) if version is None else version
-
-    def bump(self, table: str) -> None:
-        with self._lock:
-            self._versions[table] = next(_NEXT_VERSION)
-
-
-_VERSIONS: weakref.WeakKeyDictionary[Store, TableVersions] = weakref.WeakKeyDictionary()
-_VERSIONS_LOCK = threading.Lock()
-
-
-def table_versions(store: Store) -> TableVersions:
-    """The versions of ``store``'s plugin tables (shared by its refresher and overlays)."""
-    with _VERSIONS_LOCK:
-        versions = _VERSIONS.get(store)
-        if versions is None:
-            versions = _VERSIONS[store] = TableVersions()
-        return versions
-
-
 SPLIT_UPSERT = 10_000
 """Upserts of at least this many rows insert the rows whose keys are new without ON CONFLICT."""
-
-
-def _insert(cur: Any, table: str, frame: pl.DataFrame, sql: str) -> None:
-    """Run ``sql`` (an INSERT … SELECT … FROM incoming) with ``frame`` as ``incoming``."""
-    if not frame.height:
-        return
-    cur.register("incoming", frame.to_arrow())
-    try:
-        cur.execute(sql)
-    finally:
-        _unregister(cur)
-
-
-def _unregister(cur: Any) -> None:
-    # After a failed statement the transaction is aborted and this fails too: the
-    # statement's own error is the one to report (the next write registers it again).
-    with contextlib.suppress(Exception):
-        cur.unregister("incoming")
 
 
 class PluginTables:
@@ -123,8 +55,7 @@ class PluginTables:
         self._owned = owned
         self._now = now
         self._last = last
-        self._versions = table_versions(store)
-        self._versions.declare(owned)
+        self._versions = store.versions
 
     @property
     def now(self) -> datetime:
@@ -144,7 +75,7 @@ class PluginTables:
         try:
             self._store.write_sync(fn)
         finally:
-            self._versions.bump(table)  # after the commit: see TableVersions
+            self._versions.bump(table)  # after the commit: see versions.py
 
     def _check(self, table: str) -> None:
         if table not in self._owned:
@@ -158,7 +89,8 @@ class PluginTables:
 
         def replace(cur: Any) -> None:
             cur.execute(f'DELETE FROM "{table}"')
-            _insert(cur, table, frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming')
+            if frame.height:
+                run_with(cur, frame, f'INSERT INTO "{table}" BY NAME SELECT * FROM incoming')
 
         self._write(table, replace)
 
@@ -178,18 +110,14 @@ class PluginTables:
             into = f'INSERT INTO "{table}" BY NAME SELECT incoming.* FROM incoming'
             on_conflict = f"ON CONFLICT ({conflict}) {action}"
             if frame.height < SPLIT_UPSERT:
-                _insert(cur, table, frame, f"{into} {on_conflict}")
+                run_with(cur, frame, f"{into} {on_conflict}")
                 return
             # A large frame (a first run writing part by part): only its rows whose keys are
             # stored go through ON CONFLICT; the new ones are a plain insert, which costs
             # DuckDB about half as much. Updates first, so the new keys are still new.
             using = f'"{table}" USING ({conflict})'
-            cur.register("incoming", frame.to_arrow())
-            try:
-                cur.execute(f"{into} SEMI JOIN {using} {on_conflict}")
-                cur.execute(f"{into} ANTI JOIN {using}")
-            finally:
-                _unregister(cur)
+            run_with(cur, frame, f"{into} SEMI JOIN {using} {on_conflict}")
+            run_with(cur, frame, f"{into} ANTI JOIN {using}")
 
         self._write(table, upsert)
 
@@ -205,7 +133,6 @@ class Refresher:
         self._owned: dict[str, set[str]] = {}
         for table, plugin in owners.items():
             self._owned.setdefault(plugin, set()).add(table)
-        table_versions(store).declare(owners)
         self._interval = interval
         self._quiet = min(QUIET_S, interval)
         self._dirty = asyncio.Event()

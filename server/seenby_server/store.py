@@ -27,6 +27,7 @@ import polars as pl
 from seenby import TableSpec
 from seenby_server.bodies import register_sql_functions
 from seenby_server.schema import CORE_OWNER, MIGRATIONS, MIGRATIONS_TABLE
+from seenby_server.versions import TableVersions
 
 T = TypeVar("T")
 
@@ -125,12 +126,16 @@ class Store:
         self._unsettled = False
         self._settle_timer: threading.Timer | None = None
         self._closed = False
+        self.versions = TableVersions()
+        """Versions of the tables whose readers keep what they read (versions.py)."""
 
     # -- plugin tables -------------------------------------------------------------
 
     def apply_table_specs(self, specs: Sequence[TableSpec]) -> None:
+        """Create or migrate plugins' tables; they are versioned from now on."""
         for spec in specs:
             migrate(self._con, spec.name, spec.migrations)
+        self.versions.declare(spec.name for spec in specs)
 
     # -- writing -------------------------------------------------------------------
 
