@@ -100,15 +100,15 @@ def _store_group(cur: duckdb.DuckDBPyConnection, group: list[_Waiting]) -> list[
     outcomes: list[ParseOutcome] = []
     received: list[datetime] = []
     unmerged: set[str] = set()
-    for waiting in group:
-        by_id = {o.capture_id: o for o in waiting.parsed.outcomes}
+    outcome_of = [{o.capture_id: o for o in waiting.parsed.outcomes} for waiting in group]
+    for waiting, by_id in zip(group, outcome_of, strict=True):
         items += waiting.valid
         outcomes += [by_id[item.capture.id] for item in waiting.valid]
         received += [waiting.received_at] * len(waiting.valid)
         unmerged.update(waiting.parsed.rows.captures)
     unclaimed = store_raw(cur, items, received, outcomes, unmerged)
     results: list[Committed] = []
-    for waiting in group:
+    for waiting, by_id in zip(group, outcome_of, strict=True):
         mine: list[StoredCapture] = []
         for item in waiting.valid:
             if item.capture.id in unclaimed:  # its first copy in the group is the stored one
@@ -117,6 +117,5 @@ def _store_group(cur: duckdb.DuckDBPyConnection, group: list[_Waiting]) -> list[
         rows = waiting.parsed.rows
         if len(mine) < len(waiting.valid):
             rows = rows.of_captures({item.capture.id for item in mine})
-        by_id = {o.capture_id: o for o in waiting.parsed.outcomes}
         results.append(Committed(mine, [by_id[i.capture.id] for i in mine], rows))
     return results

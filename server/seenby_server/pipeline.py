@@ -88,8 +88,8 @@ def _raw_body(raw: msgspec.Raw) -> tuple[str | None, bytes | None, str | None]:
     if data[:1] == b'"':
         text = msgspec.json.decode(data, type=str)
         return text if small else None, None, text
-    # Decoding mostly-ASCII JSON is a copy, and polars takes such ``str``s more cheaply
-    # than ``bytes``.
+    # Parsers get the bytes as sent; the column gets text (a page could send invalid
+    # UTF-8: replaced in the column, never a failed request).
     return data.decode("utf-8", errors="replace") if small else None, data, None
 
 
@@ -392,14 +392,20 @@ def failed(items: Sequence[StoredCapture], error: str) -> list[ParseOutcome]:
 
 def stored_from_row(row: dict[str, Any]) -> StoredCapture:
     """Rebuild a capture from its ``captures`` row, for reparse."""
-    body: str | None = row["body"]
+    column: str | None = row["body"]
     packed: bytes | None = row["body_zstd"]
-    if packed is not None:
-        data = decompress(packed)
-        body_json = data if row["body_is_json"] else None
-        body = None if body_json is not None else data.decode("utf-8", errors="replace")
-    else:
-        body_json = body.encode() if body is not None and row["body_is_json"] else None
+    stored: str | bytes | None = decompress(packed) if packed is not None else column
+    body_json: bytes | None = None
+    text: str | None = None
+    if isinstance(stored, bytes):
+        # compress_bodies encodes text with surrogatepass: this gives the exact text back.
+        body_json, text = (
+            (stored, None)
+            if row["body_is_json"]
+            else (None, stored.decode("utf-8", "surrogatepass"))
+        )
+    elif stored is not None:
+        body_json, text = (stored.encode(), None) if row["body_is_json"] else (None, stored)
     request_body = row["request_body"]
     capture = Capture(
         id=row["id"],
@@ -410,7 +416,7 @@ def stored_from_row(row: dict[str, Any]) -> StoredCapture:
         page_url=row["page_url"],
         captured_at=row["captured_at"],
         request_body=msgspec.json.decode(request_body) if request_body is not None else None,
-        body=None if body_json is not None else body,
+        body=text,
         body_json=body_json,
         platform=row["platform"],
         operation=row["operation"],
@@ -421,7 +427,7 @@ def stored_from_row(row: dict[str, Any]) -> StoredCapture:
     return StoredCapture(
         capture=capture,
         request_body=request_body,
-        body=row["body"],
+        body=column,
         body_is_json=body_json is not None,
         impression=impression,
         body_zstd=packed,
