@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import Playwright
 
 from .harness import (
+    Server,
     paired_browser,
     profile_browser,
     queued_captures,
@@ -19,6 +20,18 @@ from .harness import (
 )
 
 pytestmark = pytest.mark.e2e
+
+
+def assert_pages_parsed(server: Server) -> None:
+    """The three X timeline pages and the Hacker News page are parsed, and their posts
+    stored (7 tweets rendered per page)."""
+    statuses = server.sql(
+        "SELECT parse_status, count(*) FROM captures WHERE kind IN ('api', 'document')"
+        " GROUP BY parse_status"
+    )
+    assert statuses == [["parsed", 4]]
+    posts = server.sql("SELECT count(DISTINCT post_id) FROM posts WHERE platform = 'x'")
+    assert posts[0][0] >= 3 * 7
 
 
 def test_browsing_while_the_server_is_down_loses_and_duplicates_nothing(
@@ -71,14 +84,7 @@ def test_browsing_while_the_server_is_down_loses_and_duplicates_nothing(
             assert timeline_captures() == [[url, 1] for url in fetched]
             assert stored == [[url, 1] for url in fetched]
             assert documents == [["https://news.ycombinator.com/news", 1]]
-            statuses = server.sql(
-                "SELECT parse_status, count(*) FROM captures WHERE kind IN ('api', 'document')"
-                " GROUP BY parse_status"
-            )
-            assert statuses == [["parsed", 4]]
-            # The pages' posts are there: 7 tweets rendered per page, from the three pages.
-            posts = server.sql("SELECT count(DISTINCT post_id) FROM posts WHERE platform = 'x'")
-            assert posts[0][0] >= 3 * 7
+            assert_pages_parsed(server)
     finally:
         if server.process and server.process.poll() is None:
             server.stop()
@@ -154,13 +160,7 @@ def test_captures_queued_when_the_browser_closed_are_sent_after_it_restarts(
                 " ORDER BY url"
             )
             assert [url for (url,) in timelines] == fetched
-            statuses = server.sql(
-                "SELECT parse_status, count(*) FROM captures WHERE kind IN ('api', 'document')"
-                " GROUP BY parse_status"
-            )
-            assert statuses == [["parsed", 4]]
-            posts = server.sql("SELECT count(DISTINCT post_id) FROM posts WHERE platform = 'x'")
-            assert posts[0][0] >= 3 * 7
+            assert_pages_parsed(server)
     finally:
         if server.process and server.process.poll() is None:
             server.stop()
