@@ -173,7 +173,7 @@ def compress_bodies(items: Iterable[StoredCapture]) -> None:
         if capture.body_json is not None:
             item.body_zstd = compress(capture.body_json)
         elif isinstance(capture.body, str):
-            item.body_zstd = compress(capture.body.encode("utf-8", errors="surrogatepass"))
+            item.body_zstd = compress(capture.body.encode())  # valid text: msgspec checked it
 
 
 def prepare_batch(plugins: PluginHost, items: Sequence[StoredCapture]) -> ParsedCaptures:
@@ -398,12 +398,7 @@ def stored_from_row(row: dict[str, Any]) -> StoredCapture:
     body_json: bytes | None = None
     text: str | None = None
     if isinstance(stored, bytes):
-        # compress_bodies encodes text with surrogatepass: this gives the exact text back.
-        body_json, text = (
-            (stored, None)
-            if row["body_is_json"]
-            else (None, stored.decode("utf-8", "surrogatepass"))
-        )
+        body_json, text = (stored, None) if row["body_is_json"] else (None, stored.decode())
     elif stored is not None:
         body_json, text = (stored.encode(), None) if row["body_is_json"] else (None, stored)
     request_body = row["request_body"]
