@@ -13,6 +13,7 @@ from conftest import capture
 from seenby_server.bodies import compress, decompress
 from seenby_server.pipeline import ParseOutcome, store_raw, stored_from_row, validate
 from seenby_server.plugins import load_plugins
+from seenby_server.prepare import capture_rows
 from seenby_server.store import Store, open_database
 from support import example_plugin
 
@@ -66,7 +67,7 @@ def test_large_pages_and_json_come_back_for_reparse_as_they_were_received(tmp_pa
     outcomes = [ParseOutcome(capture_id=i.capture.id, status="parsed") for i in items]
     store = Store(tmp_path / "t.duckdb")
     try:
-        store.write_sync(lambda cur: store_raw(cur, items, [T0, T0], outcomes))
+        store.write_sync(lambda cur: store_raw(cur, capture_rows(items, T0, outcomes)))
         stored = store.frame("SELECT * FROM captures ORDER BY id").to_dicts()
         assert [(row["id"], row["body"]) for row in stored] == [("doc", None), ("json", None)]
         doc, json_item = (stored_from_row(row) for row in stored)

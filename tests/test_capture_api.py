@@ -150,6 +150,21 @@ def test_rows_that_cannot_be_written_leave_the_raw_capture_for_reparse(server: S
     assert server.sql("SELECT post_id FROM posts") == [["b2"]]
 
 
+def test_rows_that_do_not_fit_the_columns_fail_only_their_capture(server: Server) -> None:
+    """A plugin put a number where text goes: that capture is an error kept raw; the
+    other captures of the request are stored with their rows."""
+    bad = capture(body={"posts": [POST_A], "mistyped": True})
+    good = capture(body=feed(POST_B))
+    result = server.post_captures(bad, good).json()
+    assert result["accepted"] == 2
+    assert result["statuses"] == {bad["id"]: "error", good["id"]: "parsed"}
+    rows = server.sql("SELECT id, parse_status, parse_error, rows_merged FROM captures")
+    by_id = {r[0]: r[1:] for r in rows}
+    assert by_id[bad["id"]][0] == "error" and "do not fit the tables" in by_id[bad["id"]][1]
+    assert by_id[bad["id"]][2] is True
+    assert server.sql("SELECT post_id FROM posts") == [["b2"]]
+
+
 def test_refused_rows_show_in_the_captures_table_when_overlays_are_not_asked(
     server: Server,
 ) -> None:

@@ -13,8 +13,8 @@ import pytest
 from conftest import capture, run_async
 from seenby_server.commits import CaptureCommitter, Committed
 from seenby_server.merge import RowMerger
-from seenby_server.pipeline import StoredCapture, parse_batch, validate
 from seenby_server.plugins import PluginHost, load_plugins
+from seenby_server.prepare import PreparedRequest, prepare_request
 from seenby_server.store import Store
 from support import example_plugin
 
@@ -33,16 +33,12 @@ def store(tmp_path: Path):
     s.close()
 
 
-def request(plugins: PluginHost, *ids: str) -> list[StoredCapture]:
-    items = []
-    for capture_id in ids:
-        body = {"posts": [{"id": f"post-{capture_id}", "author": "ana", "likes": 1}]}
-        item = validate(
-            msgspec.Raw(msgspec.json.encode(capture(body=body, capture_id=capture_id))), plugins
-        )
-        assert not isinstance(item, str)
-        items.append(item)
-    return items
+def request(plugins: PluginHost, *ids: str) -> PreparedRequest:
+    captures = [
+        capture(body={"posts": [{"id": f"post-{i}", "author": "ana", "likes": 1}]}, capture_id=i)
+        for i in ids
+    ]
+    return prepare_request(plugins, msgspec.json.encode({"captures": captures}), T0)
 
 
 def count_writes(store: Store, monkeypatch: Any) -> list[int]:
@@ -65,17 +61,15 @@ def test_queued_requests_share_one_commit_and_keep_their_own_results(
     requests = [request(plugins, "a1", "a2"), request(plugins, "b1", "a1"), request(plugins, "c1")]
 
     async def run() -> list[Committed]:
-        return await asyncio.gather(
-            *(committer.commit(r, parse_batch(plugins, r), T0) for r in requests)
-        )
+        return await asyncio.gather(*(committer.commit(r) for r in requests))
 
     first, second, third = run_async(run)
     assert len(writes) == 1  # all three were queued before the writer ran
-    assert [i.capture.id for i in first.fresh] == ["a1", "a2"]
-    assert [i.capture.id for i in second.fresh] == ["b1"]  # a1 is the first request's
+    assert first.fresh == ["a1", "a2"]
+    assert second.fresh == ["b1"]  # a1 is the first request's
     assert [o.capture_id for o in second.outcomes] == ["b1"]
     assert second.rows.post_keys() == [("example", "post-b1")]
-    assert [i.capture.id for i in third.fresh] == ["c1"]
+    assert third.fresh == ["c1"]
     stored = store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM captures").fetchall())
     assert stored == [(4,)]
     posts = store.read_sync(lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall())
@@ -92,7 +86,7 @@ def test_a_request_that_breaks_the_shared_commit_fails_alone(
     async def refusing(fn: Any, then: Any = None) -> Any:
         def guarded(cur: Any) -> Any:
             result = fn(cur)
-            if any(r.fresh and r.fresh[0].capture.id == "x1" for r in result):
+            if any(r.fresh == ["x1"] for r in result):
                 raise RuntimeError("disk full")
             return result
 
@@ -102,14 +96,14 @@ def test_a_request_that_breaks_the_shared_commit_fails_alone(
 
     async def run() -> tuple[Committed | BaseException, Committed | BaseException]:
         return await asyncio.gather(
-            committer.commit(good, parse_batch(plugins, good), T0),
-            committer.commit(bad, parse_batch(plugins, bad), T0),
+            committer.commit(good),
+            committer.commit(bad),
             return_exceptions=True,
         )
 
     kept, refused = run_async(run)
     assert isinstance(kept, Committed)
-    assert [i.capture.id for i in kept.fresh] == ["g1"]
+    assert kept.fresh == ["g1"]
     assert isinstance(refused, RuntimeError)
     ids = store.read_sync(lambda cur: cur.execute("SELECT id FROM captures").fetchall())
     assert ids == [("g1",)]

@@ -18,14 +18,16 @@ from seenby_server.lookup import PostsLookup
 from seenby_server.merge import RowMerger
 from seenby_server.pipeline import ParseOutcome, StoredCapture, store_raw, validate
 from seenby_server.plugins import load_plugins
+from seenby_server.prepare import capture_rows
+from seenby_server.rowtables import RowTables
 from seenby_server.store import Store
-from seenby_server.writes import ParsedBatch, utc_times
+from seenby_server.writes import ParsedBatch
 from support import example_plugin
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
 
 
-def post_rows(capture_id: str, post_id: str, likes: int) -> ParsedBatch:
+def post_rows(capture_id: str, post_id: str, likes: int) -> RowTables:
     batch = ParsedBatch()
     batch.add(
         capture_id,
@@ -35,7 +37,7 @@ def post_rows(capture_id: str, post_id: str, likes: int) -> ParsedBatch:
             metrics=[seenby.PostMetrics(platform="x", post_id=post_id, likes=likes)],
         ),
     )
-    return batch
+    return RowTables.of_batch(batch)
 
 
 @pytest.fixture
@@ -95,7 +97,7 @@ def test_captures_are_flagged_until_their_rows_are_merged(store: Store) -> None:
             item: StoredCapture = item,
             outcome: ParseOutcome = outcome,
         ) -> set[str]:
-            return store_raw(cur, [item], [T0], [outcome], {item.capture.id})
+            return store_raw(cur, capture_rows([item], T0, [outcome], {item.capture.id}))
 
         def then(_: set[str], n: int = n) -> None:
             merger.add(post_rows(f"c{n}", str(n), n))
@@ -120,7 +122,7 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
     assert not isinstance(item, str)
     store = Store(tmp_path / "t.duckdb")
     outcome = ParseOutcome(capture_id="c1", status="parsed")
-    store.write_sync(lambda cur: store_raw(cur, [item], [T0], [outcome], {"c1"}))
+    store.write_sync(lambda cur: store_raw(cur, capture_rows([item], T0, [outcome], {"c1"})))
     store.close()  # no merger held the rows: as after kill -9
 
     store = Store(tmp_path / "t.duckdb")
@@ -140,7 +142,7 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
         store.close()
 
 
-def test_utc_times_are_exact_to_the_microsecond() -> None:
+def test_row_times_are_exact_to_the_microsecond() -> None:
     naive = datetime(1999, 12, 31, 23, 59, 59, 999999)  # naive: taken as UTC
     values = [
         datetime(2026, 11, 25, 12, 0, 0, 123456, tzinfo=UTC),
@@ -149,13 +151,21 @@ def test_utc_times_are_exact_to_the_microsecond() -> None:
         naive,
         datetime(2300, 1, 1, 0, 0, 0, 1, tzinfo=UTC),
     ]
-    assert utc_times("t", values).to_list() == [
+    batch = ParsedBatch()
+    posts = [
+        seenby.Post(platform="x", post_id=str(n), created_at=value)
+        for n, value in enumerate(values)
+    ]
+    batch.add("c1", naive, seenby.ParseResult(posts=posts))
+    frame = batch.frames().posts
+    assert frame["created_at"].to_list() == [
         values[0],
         None,
         datetime(2025, 12, 31, 22, 0, tzinfo=UTC),
         naive.replace(tzinfo=UTC),
         values[4],
     ]
+    assert frame["seen_at"].to_list() == [naive.replace(tzinfo=UTC)] * 5
 
 
 def test_a_read_inside_a_write_job_does_not_nest_a_merge(store: Store) -> None:
@@ -180,7 +190,7 @@ def test_the_posts_lookup_sees_aliases_and_viewers_merged_after_it_kept_them(
     def merge(capture_id: str, result: seenby.ParseResult) -> None:
         batch = ParsedBatch()
         batch.add(capture_id, T0, result)
-        store.write_sync(lambda cur: None, then=lambda _: merger.add(batch))
+        store.write_sync(lambda cur: None, then=lambda _: merger.add(RowTables.of_batch(batch)))
         store.settle_sync()
 
     post = seenby.Post(platform="x", post_id="1", author_id="a")

@@ -44,7 +44,8 @@ def seenby_parse(capture: Capture) -> ParseResult | None:
     ``capture.platform``). Raise :class:`seenby.UnrecognizedPayload` when it is
     yours but the shape is unknown; any other exception is recorded as a parse
     error. Either way the raw capture is kept. Must be deterministic: parsing
-    the same capture twice must give the same rows.
+    the same capture twice must give the same rows. Runs in a parse worker
+    process: depend on nothing but the capture.
     """
 
 

@@ -111,6 +111,7 @@ def serve(
         allow_remote=allow_remote,
         max_body_bytes=int(max_body_mb * 1048576),
         refresh_interval_s=float(os.environ.get("SEENBY_REFRESH_INTERVAL", "5")),
+        parse_workers=int(os.environ.get("SEENBY_PARSE_WORKERS", "1")),
     )
     if running_server(settings.paths):
         raise click.ClickException(

@@ -12,38 +12,32 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from seenby_server.merge import RowMerger
-from seenby_server.pipeline import (
-    ParsedCaptures,
-    ParseOutcome,
-    StoredCapture,
-    store_raw,
-)
+from seenby_server.pipeline import ParseOutcome, store_raw
+from seenby_server.prepare import PreparedRequest
+from seenby_server.rowtables import RowTables
 from seenby_server.store import Store
-from seenby_server.writes import ParsedBatch
 
 
 @dataclass
 class Committed:
     """What one request's commit kept."""
 
-    fresh: list[StoredCapture]
+    fresh: list[str]
     """Its captures not stored before (resent ids and repeats are not)."""
     outcomes: list[ParseOutcome]
     """Their parse outcomes, in the same order."""
-    rows: ParsedBatch
+    rows: RowTables
     """Their parsed rows, handed to the merger."""
 
 
 @dataclass
 class _Waiting:
-    valid: list[StoredCapture]
-    parsed: ParsedCaptures
-    received_at: datetime
+    prepared: PreparedRequest
     done: asyncio.Future[Committed]
 
 
@@ -56,12 +50,10 @@ class CaptureCommitter:
         self._queue: list[_Waiting] = []
         self._draining: asyncio.Task[None] | None = None
 
-    async def commit(
-        self, valid: list[StoredCapture], parsed: ParsedCaptures, received_at: datetime
-    ) -> Committed:
-        """Store ``valid`` (parsed as ``parsed``); returns once they are committed."""
+    async def commit(self, prepared: PreparedRequest) -> Committed:
+        """Store the request's captures; returns once they are committed."""
         loop = asyncio.get_running_loop()
-        waiting = _Waiting(valid, parsed, received_at, loop.create_future())
+        waiting = _Waiting(prepared, loop.create_future())
         self._queue.append(waiting)
         if self._draining is None:
             self._draining = loop.create_task(self._drain())
@@ -79,9 +71,7 @@ class CaptureCommitter:
         try:
             results = await self._store.write(
                 lambda cur: _store_group(cur, group),
-                then=lambda results: self._merger.add(
-                    ParsedBatch.concat([r.rows for r in results])
-                ),
+                then=lambda results: self._merger.add(RowTables.concat([r.rows for r in results])),
             )
         except Exception as exc:
             if len(group) > 1:
@@ -96,26 +86,17 @@ class CaptureCommitter:
 
 def _store_group(cur: duckdb.DuckDBPyConnection, group: list[_Waiting]) -> list[Committed]:
     """Insert every request's new captures (inside the writer's transaction)."""
-    items: list[StoredCapture] = []
-    outcomes: list[ParseOutcome] = []
-    received: list[datetime] = []
-    unmerged: set[str] = set()
-    outcome_of = [{o.capture_id: o for o in waiting.parsed.outcomes} for waiting in group]
-    for waiting, by_id in zip(group, outcome_of, strict=True):
-        items += waiting.valid
-        outcomes += [by_id[item.capture.id] for item in waiting.valid]
-        received += [waiting.received_at] * len(waiting.valid)
-        unmerged.update(waiting.parsed.rows.captures)
-    unclaimed = store_raw(cur, items, received, outcomes, unmerged)
+    unclaimed = store_raw(cur, pa.concat_tables([w.prepared.captures for w in group]))
     results: list[Committed] = []
-    for waiting, by_id in zip(group, outcome_of, strict=True):
-        mine: list[StoredCapture] = []
-        for item in waiting.valid:
-            if item.capture.id in unclaimed:  # its first copy in the group is the stored one
-                unclaimed.discard(item.capture.id)
-                mine.append(item)
-        rows = waiting.parsed.rows
-        if len(mine) < len(waiting.valid):
-            rows = rows.of_captures({item.capture.id for item in mine})
-        results.append(Committed(mine, [by_id[i.capture.id] for i in mine], rows))
+    for waiting in group:
+        prepared = waiting.prepared
+        ids: list[str] = prepared.captures["id"].to_pylist()
+        mine: list[int] = []
+        for index, capture_id in enumerate(ids):
+            if capture_id in unclaimed:  # its first copy in the group is the stored one
+                unclaimed.discard(capture_id)
+                mine.append(index)
+        fresh = [ids[i] for i in mine]
+        rows = prepared.rows if len(mine) == len(ids) else prepared.rows.of_captures(fresh)
+        results.append(Committed(fresh, [prepared.outcomes[i] for i in mine], rows))
     return results

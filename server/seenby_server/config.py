@@ -67,6 +67,9 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True):
     annotate_budget_ms: int = 250
     refresh_interval_s: float = 5.0
     """Least time between two background refreshes (``SEENBY_REFRESH_INTERVAL``)."""
+    parse_workers: int = 0
+    """Worker processes that parse requests (parse_pool.py); 0 parses in the server
+    process. ``seenby serve`` starts one (``SEENBY_PARSE_WORKERS``)."""
 
 
 def is_loopback(host: str) -> bool:

@@ -32,8 +32,9 @@ import polars as pl
 from seenby_server.lookup import note_written
 from seenby_server.pipeline import parse_batch, stored_from_row, write_statuses
 from seenby_server.plugins import PluginHost, describe
+from seenby_server.rowtables import RowTables
 from seenby_server.store import Store, in_transaction
-from seenby_server.writes import ParsedBatch, RowFrames, run_with, write_frames
+from seenby_server.writes import RowFrames, run_with, write_frames
 
 log = logging.getLogger("seenby")
 
@@ -50,7 +51,7 @@ class RowMerger:
     def __init__(self, store: Store, *, max_pending_rows: int = MAX_PENDING_ROWS) -> None:
         self._store = store
         self._max_pending_rows = max_pending_rows
-        self._pending: list[ParsedBatch] = []
+        self._pending: list[RowTables] = []
         self._pending_rows = 0
         self.write_failures: OrderedDict[str, str] = OrderedDict()
         """Recent captures whose rows the tables refused, with the error (bounded)."""
@@ -64,7 +65,7 @@ class RowMerger:
     def full(self) -> bool:
         return self._pending_rows >= self._max_pending_rows
 
-    def add(self, rows: ParsedBatch) -> None:
+    def add(self, rows: RowTables) -> None:
         """Hold ``rows``, whose captures are committed (on the writer thread, after the commit)."""
         if count := len(rows):
             self._pending.append(rows)
@@ -76,7 +77,7 @@ class RowMerger:
         if not self._pending:
             return
         batches, self._pending, self._pending_rows = self._pending, [], 0
-        rows = ParsedBatch.concat(batches)
+        rows = RowTables.concat(batches)
         self._write(cur, rows.frames(), list(rows.captures))
 
     def _write(self, cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: list[str]) -> None:
@@ -125,7 +126,7 @@ class RowMerger:
             if without_rows:  # e.g. a capture that no longer parses: nothing to merge
                 cur.execute("UPDATE captures SET rows_merged = true WHERE id IN ?", [without_rows])
 
-        self._store.write_sync(write, then=lambda _: self.add(parsed.rows))
+        self._store.write_sync(write, then=lambda _: self.add(RowTables.of_batch(parsed.rows)))
         self._store.settle_sync()
 
 

@@ -38,6 +38,12 @@ def print_status(report: dict[str, Any]) -> None:
         click.echo("stored:    " + ", ".join(f"{v} {k}" for k, v in counts.items()))
     if report.get("last_capture_at"):
         click.echo(f"last capture: {report['last_capture_at']}")
+    workers = report.get("parse_workers")
+    if workers:
+        click.echo(
+            f"parse workers: {workers['running']} running, {workers['restarts']} restarted; "
+            f"{workers['parsed_in_server']} requests parsed in the server"
+        )
     parsing = report.get("parsing") or []
     if parsing:
         click.echo("\nparsing by platform and operation:")

@@ -1,14 +1,15 @@
 """The capture pipeline: validate → parse → store raw captures → hand the rows to the merger.
 
-Parsing and building the rows' frames happen outside the writer thread. The raw
-captures are committed before the answer is sent; their rows are merged in bulk
-(merge.py). Parser exceptions are caught per capture and recorded on the capture
-row, and what the extension sent is always kept for ``seenby reparse``.
+Validating and parsing happen outside the writer (prepare.py runs them in a parse
+worker process or a thread). The raw captures are committed before the answer is
+sent; their rows are merged in bulk (merge.py). Parser exceptions are caught per
+capture and recorded on the capture row, and what the extension sent is always kept
+for ``seenby reparse``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
@@ -136,33 +137,6 @@ def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture
     )
 
 
-_TIME = pa.timestamp("us", tz="UTC")
-CAPTURE_SCHEMA = pa.schema(
-    [
-        ("id", pa.string()),
-        ("kind", pa.string()),
-        ("platform", pa.string()),
-        ("operation", pa.string()),
-        ("url", pa.string()),
-        ("page_url", pa.string()),
-        ("method", pa.string()),
-        ("status", pa.int32()),
-        ("captured_at", _TIME),
-        ("received_at", _TIME),
-        ("request_body", pa.string()),
-        ("body", pa.string()),
-        ("body_zstd", pa.binary()),
-        ("body_is_json", pa.bool_()),
-        ("parse_status", pa.string()),
-        ("parse_error", pa.string()),
-        ("parsed_at", _TIME),
-        ("rows_merged", pa.bool_()),
-    ]
-)
-"""The ``captures`` row of a request's captures, built straight in Arrow: for a few
-dozen rows, polars' per-column setup cost ten times more than the data."""
-
-
 def compress_bodies(items: Iterable[StoredCapture]) -> None:
     """Compress the bodies too large to store as text (idempotent). Run it in the parser
     thread: zstd releases the GIL, and the writer then only stores the result."""
@@ -176,67 +150,23 @@ def compress_bodies(items: Iterable[StoredCapture]) -> None:
             item.body_zstd = compress(capture.body.encode())  # valid text: msgspec checked it
 
 
-def prepare_batch(plugins: PluginHost, items: Sequence[StoredCapture]) -> ParsedCaptures:
-    """What the parser thread does for a request: compress its bodies and parse it."""
-    compress_bodies(items)
-    return parse_batch(plugins, items)
-
-
-def store_raw(
-    cur: duckdb.DuckDBPyConnection,
-    items: Sequence[StoredCapture],
-    received_at: Sequence[datetime],
-    outcomes: Sequence[ParseOutcome],
-    unmerged: Collection[str] = (),
-) -> set[str]:
-    """Insert the captures not stored yet, verbatim, with when they arrived and what
-    parsing made of them (``received_at`` and ``outcomes`` in the same order as
-    ``items``); returns the ids inserted. A resent id is not: the first copy stays.
-
-    ``unmerged``: the captures whose parsed rows are still to be merged (merge.py).
-    """
-    ids = list(dict.fromkeys(item.capture.id for item in items))
+def store_raw(cur: duckdb.DuckDBPyConnection, captures: pa.Table) -> set[str]:
+    """Insert the captures not stored yet (``captures`` rows as prepare.py builds them);
+    returns the ids inserted. A resent id is not: the first copy stays."""
+    ids: list[str] = captures["id"].to_pylist()
     if not ids:
         return set()
     # A lookup and a plain INSERT cost half of one INSERT ... ON CONFLICT DO NOTHING.
-    found = cur.execute("SELECT id FROM captures WHERE id IN ?", [ids]).fetchall()
+    found = cur.execute("SELECT id FROM captures WHERE id IN ?", [list(set(ids))]).fetchall()
     stored = {row[0] for row in found}
-    new: list[int] = []
-    for index, item in enumerate(items):
-        if item.capture.id not in stored:
-            stored.add(item.capture.id)
-            new.append(index)
-    items = [items[i] for i in new]
-    outcomes = [outcomes[i] for i in new]
-    received_at = [received_at[i] for i in new]
-    compress_bodies(items)
-    table = pa.Table.from_pydict(
-        {
-            "id": [i.capture.id for i in items],
-            "kind": [i.capture.kind for i in items],
-            "platform": [i.capture.platform for i in items],
-            "operation": [
-                o.operation or i.capture.operation for i, o in zip(items, outcomes, strict=True)
-            ],
-            "url": [i.capture.url for i in items],
-            "page_url": [i.capture.page_url for i in items],
-            "method": [i.capture.method for i in items],
-            "status": [i.capture.status for i in items],
-            "captured_at": [i.capture.captured_at for i in items],
-            "received_at": received_at,
-            "request_body": [i.request_body for i in items],
-            "body": [i.body for i in items],
-            "body_zstd": [i.body_zstd for i in items],
-            "body_is_json": [i.body_is_json for i in items],
-            "parse_status": [o.status for o in outcomes],
-            "parse_error": [o.error for o in outcomes],
-            "parsed_at": received_at,
-            "rows_merged": [i.capture.id not in unmerged for i in items],
-        },
-        schema=CAPTURE_SCHEMA,
-    )
-    run_with(cur, table, "INSERT INTO captures BY NAME SELECT * FROM incoming")
-    return {item.capture.id for item in items}
+    keep: list[bool] = []
+    for capture_id in ids:
+        keep.append(capture_id not in stored)
+        stored.add(capture_id)
+    new = captures if all(keep) else captures.filter(pa.array(keep))
+    if new.num_rows:
+        run_with(cur, new, "INSERT INTO captures BY NAME SELECT * FROM incoming")
+    return set(new["id"].to_pylist())
 
 
 class ParseOutcome(msgspec.Struct, kw_only=True):

@@ -13,7 +13,7 @@ import os
 import re
 import threading
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
@@ -41,15 +41,28 @@ class PluginInfo(msgspec.Struct, kw_only=True):
     builtin: bool
 
 
+class PluginRecipe(msgspec.Struct, frozen=True):
+    """How a plugin set was loaded, so another process can load the same one."""
+
+    entry_points: bool
+    modules: list[str]
+
+
 class PluginHost:
     """The pluggy manager plus what the server derives from the plugins at start."""
 
     def __init__(
-        self, manager: pluggy.PluginManager, versions: dict[str, str] | None = None
+        self,
+        manager: pluggy.PluginManager,
+        versions: dict[str, str] | None = None,
+        recipe: PluginRecipe | None = None,
     ) -> None:
         self.manager = manager
+        self.recipe = recipe
+        """How to load these plugins again; None when some were handed over as objects."""
         self._versions = versions or {}
         self._failures: dict[tuple[str, str], PluginFailure] = {}
+        self._failure_log: list[tuple[str, str, str]] | None = None
         self._lock = threading.Lock()
         self.platforms: list[Platform] = []
         for plugin_name, result in self.call_each("seenby_platforms"):
@@ -89,6 +102,8 @@ class PluginHost:
 
     def record_failure(self, plugin: str, hook: str, error: str) -> None:
         with self._lock:
+            if self._failure_log is not None:
+                self._failure_log.append((plugin, hook, error))
             key = (plugin, hook)
             previous = self._failures.get(key)
             count = previous.count + 1 if previous else 1
@@ -96,6 +111,25 @@ class PluginHost:
             self._failures[key] = PluginFailure(
                 plugin=plugin, hook=hook, error=error, at=now, count=count
             )
+
+    def log_failures(self) -> None:
+        """Keep every failure recorded from now on for :meth:`take_failure_log` (a parse
+        worker sends them to the server, which records them as its own)."""
+        with self._lock:
+            self._failure_log = []
+
+    def take_failure_log(self) -> list[tuple[str, str, str]]:
+        """(plugin, hook, error) of each failure since the last call."""
+        with self._lock:
+            taken, self._failure_log = self._failure_log or [], []
+            return taken
+
+    @property
+    def names(self) -> list[str]:
+        """The registered plugins' names."""
+        return sorted(
+            name for name, plugin in self.manager.list_name_plugin() if plugin is not hookspecs
+        )
 
     @property
     def failures(self) -> list[PluginFailure]:
@@ -169,9 +203,14 @@ def extra_plugin_modules() -> list[str]:
     return [m.strip() for m in os.environ.get("SEENBY_PLUGINS", "").split(",") if m.strip()]
 
 
-def load_plugins(extra: Iterable[object] = (), *, entry_points: bool = True) -> PluginHost:
-    """Load every plugin of the ``seenby`` entry-point group, then ``SEENBY_PLUGINS``
-    modules and ``extra`` objects.
+def load_plugins(
+    extra: Iterable[object] = (),
+    *,
+    entry_points: bool = True,
+    modules: Sequence[str] | None = None,
+) -> PluginHost:
+    """Load every plugin of the ``seenby`` entry-point group, then ``modules`` (by
+    default those named in ``SEENBY_PLUGINS``) and ``extra`` objects.
 
     Entries are loaded one by one (rather than with pluggy's
     ``load_setuptools_entrypoints``, which stops at the first broken plugin) so
@@ -193,14 +232,17 @@ def load_plugins(extra: Iterable[object] = (), *, entry_points: bool = True) -> 
             manager.register(plugin, name=entry.name)
             if entry.dist is not None:
                 versions[entry.name] = entry.dist.version
-    for module_name in extra_plugin_modules():
+    module_names = extra_plugin_modules() if modules is None else list(modules)
+    for module_name in module_names:
         try:
             manager.register(importlib.import_module(module_name), name=module_name)
         except Exception as exc:
             load_errors.append((module_name, describe(exc)))
-    for plugin in extra:
+    objects = list(extra)
+    for plugin in objects:
         manager.register(plugin)
-    host = PluginHost(manager, versions)
+    recipe = None if objects else PluginRecipe(entry_points, module_names)
+    host = PluginHost(manager, versions, recipe)
     for name, error in load_errors:
         host.record_failure(name, "load", error)
     return host

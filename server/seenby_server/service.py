@@ -19,45 +19,26 @@ from seenby_server.config import ServerSettings
 from seenby_server.lookup import note_written
 from seenby_server.merge import RowMerger
 from seenby_server.overlays import OverlayBuilder
+from seenby_server.parse_pool import ParsePool
 from seenby_server.pipeline import (
-    CaptureIn,
     ParseOutcome,
     Rejection,
     StoredCapture,
     failed,
     parse_batch,
-    prepare_batch,
     stored_from_row,
-    validate,
     write_statuses,
 )
 from seenby_server.plugins import PluginHost, describe
+from seenby_server.prepare import BadBatch, PreparedRequest, prepare_request
 from seenby_server.refresh import Refresher, RefreshReport
 from seenby_server.sqlguard import SqlResult, run_read_only
 from seenby_server.store import Store
-from seenby_server.writes import ParsedBatch, write_frames
+from seenby_server.writes import write_frames
 
 log = logging.getLogger("seenby")
 
-MAX_CAPTURES_PER_BATCH = 1_000
-
-
-class BadBatch(Exception):
-    """The request is not a capture batch at all."""
-
-
-class CaptureBatch(msgspec.Struct):
-    captures: list[msgspec.Raw]
-
-
-class TypedCaptureBatch(msgspec.Struct):
-    captures: list[CaptureIn]
-
-
-_batch_decoder: msgspec.json.Decoder[CaptureBatch] = msgspec.json.Decoder(CaptureBatch)
-_typed_batch_decoder: msgspec.json.Decoder[TypedCaptureBatch] = msgspec.json.Decoder(
-    TypedCaptureBatch
-)
+__all__ = ["BadBatch", "IngestResult", "ReparseResult", "Seenby"]
 
 
 class IngestResult(msgspec.Struct, kw_only=True):
@@ -85,9 +66,12 @@ class Seenby:
         self.merger = RowMerger(store)
         self.committer = CaptureCommitter(store, self.merger)
         self.started_at = datetime.now(UTC)
-        # Parsing is CPU work outside the writer thread, so one request's parse can
-        # overlap another's DuckDB writes (which release the GIL).
-        self._parsers = ThreadPoolExecutor(max_workers=1, thread_name_prefix="parser")
+        # Preparing a request (parsing it) is CPU work outside the writer thread, so it
+        # overlaps other requests' DuckDB writes: in worker processes (parse_pool.py)
+        # when the plugins can be loaded there, else in a thread of this process.
+        workers = settings.parse_workers if plugins.recipe is not None else 0
+        self.parse_pool = ParsePool(plugins, workers) if workers > 0 else None
+        self._parsers = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="parser")
         specs = plugins.table_specs()
         store.apply_table_specs([spec for _, spec in specs])
         self.recovered = self.merger.recover(plugins)
@@ -102,60 +86,35 @@ class Seenby:
     # -- ingest --------------------------------------------------------------------
 
     async def ingest(self, body: bytes, *, with_overlays: bool = True) -> IngestResult:
-        captures: list[msgspec.Raw | CaptureIn]
-        try:
-            # Usually every capture is well-formed: one typed pass over the body.
-            captures = list(_typed_batch_decoder.decode(body).captures)
-        except msgspec.DecodeError:
-            try:  # then each capture on its own, so the good ones are kept
-                captures = list(_batch_decoder.decode(body).captures)
-            except msgspec.DecodeError as exc:
-                raise BadBatch(f'expected {{"captures": [...]}}: {exc}') from exc
-        if len(captures) > MAX_CAPTURES_PER_BATCH:
-            raise BadBatch(
-                f"{len(captures)} captures in one batch; the limit is {MAX_CAPTURES_PER_BATCH}"
-            )
-        rejected: list[Rejection] = []
-        valid: list[StoredCapture] = []
-        for index, candidate in enumerate(captures):
-            checked = validate(candidate, self.plugins)
-            if isinstance(checked, str):
-                rejected.append(Rejection(index, checked))
-            else:
-                valid.append(checked)
-        fresh: list[StoredCapture] = []
-        outcomes: list[ParseOutcome] = []
-        rows = ParsedBatch()
-        if valid:
-            fresh, outcomes, rows = await self._store(valid, datetime.now(UTC))
-            if fresh:
-                self.refresher.mark_dirty()
-        statuses: dict[str, str] = {o.capture_id: o.status for o in outcomes}
+        """Store a request's captures (raises :class:`BadBatch` if it is not a batch)."""
+        loop = asyncio.get_running_loop()
+        prepared = await loop.run_in_executor(self._parsers, self._prepare, body, datetime.now(UTC))
+        committed = await self.committer.commit(prepared)
+        if self.merger.full:
+            await self.store.settle()
+        if committed.fresh:
+            self.refresher.mark_dirty()
+        statuses: dict[str, str] = {o.capture_id: o.status for o in committed.outcomes}
         overlays: list[Overlay] = []
         if with_overlays:
             # Reading settles the merge, so rows the tables refused are known here.
-            overlays = await self._overlays_for(rows.post_keys())
+            overlays = await self._overlays_for(committed.rows.post_keys())
             await self.store.settle()
             for capture_id in statuses.keys() & self.merger.write_failures.keys():
                 statuses[capture_id] = "error"
+        accepted = prepared.captures.num_rows
         return IngestResult(
-            accepted=len(fresh),
-            duplicates=len(valid) - len(fresh),
-            rejected=rejected,
+            accepted=len(committed.fresh),
+            duplicates=accepted - len(committed.fresh),
+            rejected=prepared.rejected,
             overlays=overlays,
             statuses=statuses,
         )
 
-    async def _store(
-        self, valid: list[StoredCapture], received_at: datetime
-    ) -> tuple[list[StoredCapture], list[ParseOutcome], ParsedBatch]:
-        """Parse new captures, commit them raw, and hand their rows to the merger."""
-        loop = asyncio.get_running_loop()
-        parsed = await loop.run_in_executor(self._parsers, prepare_batch, self.plugins, valid)
-        committed = await self.committer.commit(valid, parsed, received_at)
-        if self.merger.full:
-            await self.store.settle()
-        return committed.fresh, committed.outcomes, committed.rows
+    def _prepare(self, body: bytes, received_at: datetime) -> PreparedRequest:
+        if self.parse_pool is not None:
+            return self.parse_pool.prepare(self.plugins, body, received_at)
+        return prepare_request(self.plugins, body, received_at)
 
     async def _reparse_items(self, items: Sequence[StoredCapture]) -> list[ParseOutcome]:
         parsed = parse_batch(self.plugins, items)
@@ -280,11 +239,14 @@ class Seenby:
             plugin_failures=msgspec.to_builtins(self.plugins.failures),
             platforms=sorted(self.plugins.platform_names),
             refresh=msgspec.to_builtins(self.refresher.last) if self.refresher.last else None,
+            parse_workers=self.parse_pool.report() if self.parse_pool is not None else None,
             took_ms=round((time.perf_counter() - started) * 1000, 1),
         )
         return report
 
     def close(self) -> None:
         self._parsers.shutdown(wait=True)
+        if self.parse_pool is not None:
+            self.parse_pool.close()
         self.overlays.close()
         self.store.close()

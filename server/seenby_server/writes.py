@@ -1,4 +1,4 @@
-"""Bulk writes of parsed rows: structs → polars frames → one Arrow insert per table.
+"""Bulk writes of parsed rows: structs → Arrow → polars frames → one insert per table.
 
 Upserts are order-independent: for every column the newest non-null value wins
 (by the capture time that saw it), so re-parsing an old capture never overwrites
@@ -8,10 +8,10 @@ fresher data and parsing the same capture twice changes nothing.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
-from typing import Any, ClassVar, cast
+from datetime import datetime
+from typing import Any, ClassVar
 
 import duckdb
 import msgspec
@@ -37,27 +37,6 @@ def _polars_type(info: msgspec.inspect.Type) -> pl.DataType:
     if isinstance(info, msgspec.inspect.UnionType):
         (info,) = [t for t in info.types if not isinstance(t, msgspec.inspect.NoneType)]
     return _POLARS_TYPES.get(type(info), pl.String())
-
-
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
-def utc_times(name: str, values: Sequence[datetime | None]) -> pl.Series:
-    """A UTC timestamp column from Python datetimes (naive ones are taken as UTC).
-
-    Going through epoch microseconds is about ten times faster than letting polars
-    convert time-zone-aware datetimes, which it does one Python call at a time; on
-    the capture path that conversion was the largest single cost.
-    """
-    micros = [
-        None
-        if value is None
-        else ((value if value.tzinfo is not None else value.replace(tzinfo=UTC)) - _EPOCH)
-        // _MICROSECOND
-        for value in values
-    ]
-    return pl.Series(name, micros, dtype=pl.Int64()).cast(UTC_TIME)
 
 
 def _schema(struct: type[msgspec.Struct]) -> dict[str, pl.DataType]:
@@ -124,12 +103,9 @@ class RowFrames:
 
 
 class ParsedBatch:
-    """Rows from many captures, each tagged with the capture that produced it.
-
-    Rows stay Python objects until :meth:`frames`: building a polars column costs tens
-    of microseconds however short it is, so frames are built once per merge of many
-    requests (merge.py), not once per request.
-    """
+    """Rows from many captures, each tagged with the capture that produced it, as the
+    parsers returned them; :meth:`tables` lays them out as Arrow (rowtables.py),
+    :meth:`frames` as polars frames for :func:`write_frames`."""
 
     def __init__(self) -> None:
         self._rows: dict[type[msgspec.Struct], list[tuple[str, datetime, Any]]] = {
@@ -150,16 +126,6 @@ class ParsedBatch:
     def __len__(self) -> int:
         return sum(map(len, self._rows.values())) + len(self._impressions)
 
-    @classmethod
-    def concat(cls, batches: Sequence[ParsedBatch]) -> ParsedBatch:
-        merged = cls()
-        for batch in batches:
-            for struct, rows in batch._rows.items():
-                merged._rows[struct].extend(rows)
-            merged._impressions.extend(batch._impressions)
-            merged._captures.update(batch._captures)
-        return merged
-
     def of_captures(self, capture_ids: Collection[str]) -> ParsedBatch:
         """Only the rows of these captures."""
         kept = ParsedBatch()
@@ -168,13 +134,6 @@ class ParsedBatch:
         kept._impressions = [row for row in self._impressions if row[0] in capture_ids]
         kept._captures = {c: None for c in self._captures if c in capture_ids}
         return kept
-
-    def post_keys(self) -> list[tuple[str, str]]:
-        """(platform, post_id) of every post in the batch, first appearance order."""
-        seen: dict[tuple[str, str], None] = {}
-        for _, _, post in self._rows[Post]:
-            seen.setdefault((post.platform, post.post_id), None)
-        return list(seen)
 
     def add(self, capture_id: str, captured_at: datetime, result: ParseResult) -> None:
         for struct, rows in (
@@ -203,48 +162,51 @@ class ParsedBatch:
 
     def frames(self) -> RowFrames:
         return RowFrames(
-            accounts=self._frame(Account, ACCOUNT_SCHEMA),
-            posts=self._frame(Post, POST_SCHEMA),
-            aliases=self._aliases(),
-            metrics=self._frame(PostMetrics, METRICS_SCHEMA),
-            interactions=self._frame(Interaction, INTERACTION_SCHEMA),
-            viewers=self._frame(Viewer, VIEWER_SCHEMA),
-            impressions=self._impression_frame(),
+            **{name: pl.DataFrame(pl.from_arrow(table)) for name, table in self.tables().items()}
         )
 
-    def _frame(self, struct: type[msgspec.Struct], schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    def tables(self) -> dict[str, pa.Table]:
+        """One Arrow table per :class:`RowFrames` table.
+
+        Built by pyarrow from the transposed rows, which converts whole Python lists
+        (datetimes included) in C; polars' constructors cost several times more.
+        """
+        return {
+            "accounts": self._table(Account, ACCOUNT_SCHEMA),
+            "posts": self._table(Post, POST_SCHEMA),
+            "aliases": self._aliases(),
+            "metrics": self._table(PostMetrics, METRICS_SCHEMA),
+            "interactions": self._table(Interaction, INTERACTION_SCHEMA),
+            "viewers": self._table(Viewer, VIEWER_SCHEMA),
+            "impressions": _arrow(
+                IMPRESSION_SCHEMA,
+                dict(
+                    zip(
+                        IMPRESSION_SCHEMA,
+                        _transpose(self._impressions, len(IMPRESSION_SCHEMA)),
+                        strict=True,
+                    )
+                ),
+            ),
+        }
+
+    def _table(self, struct: type[msgspec.Struct], schema: dict[str, pl.DataType]) -> pa.Table:
         rows = self._rows[struct]
         # Transposing whole rows (one C call each) is faster than a getattr per cell.
+        fields = struct.__struct_fields__
         by_field = dict(
             zip(
-                struct.__struct_fields__,
-                zip(*(msgspec.structs.astuple(row) for _, _, row in rows), strict=True),
+                fields,
+                _transpose([msgspec.structs.astuple(row) for _, _, row in rows], len(fields)),
                 strict=True,
             )
-            if rows
-            else ()
         )
-        columns: dict[str, pl.Series | list[Any]] = {
-            name: list(by_field.get(name, ())) for name in schema
-        }
+        columns = {name: by_field[name] for name in schema}
         columns["capture_id"] = [capture_id for capture_id, _, _ in rows]
         columns["seen_at"] = [seen for _, seen, _ in rows]
-        full_schema = {**schema, "capture_id": pl.String(), "seen_at": UTC_TIME}
-        for name, dtype in full_schema.items():
-            if dtype == UTC_TIME:
-                columns[name] = utc_times(name, cast(list[datetime | None], columns[name]))
-        return pl.DataFrame(columns, schema=full_schema)
+        return _arrow({**schema, "capture_id": pl.String(), "seen_at": UTC_TIME}, columns)
 
-    def _impression_frame(self) -> pl.DataFrame:
-        if not self._impressions:
-            return pl.DataFrame(schema=IMPRESSION_SCHEMA)
-        columns = dict(zip(IMPRESSION_SCHEMA, zip(*self._impressions, strict=True), strict=True))
-        return pl.DataFrame(
-            {**columns, "seen_at": utc_times("seen_at", columns["seen_at"])},
-            schema=IMPRESSION_SCHEMA,
-        )
-
-    def _aliases(self) -> pl.DataFrame:
+    def _aliases(self) -> pa.Table:
         """(capture_id, platform, alias, post_id) for every alias the posts declare."""
         rows = [
             (capture_id, post.platform, alias, post.post_id)
@@ -252,7 +214,32 @@ class ParsedBatch:
             for alias in post.aliases
             if alias != post.post_id
         ]
-        return pl.DataFrame(rows, schema=ALIAS_SCHEMA, orient="row")
+        return _arrow(
+            ALIAS_SCHEMA, dict(zip(ALIAS_SCHEMA, _transpose(rows, len(ALIAS_SCHEMA)), strict=True))
+        )
+
+
+def _transpose(rows: Sequence[tuple[Any, ...]], width: int) -> list[Sequence[Any]]:
+    """Rows of ``width`` values → one sequence per column."""
+    return list(zip(*rows, strict=True)) if rows else [()] * width
+
+
+_ARROW_TYPES: dict[pl.DataType, pa.DataType] = {
+    pl.Int64(): pa.int64(),
+    pl.Int32(): pa.int32(),
+    pl.Float64(): pa.float64(),
+    pl.Boolean(): pa.bool_(),
+    UTC_TIME: pa.timestamp("us", tz="UTC"),
+}
+
+
+def _arrow(schema: Mapping[str, pl.DataType], columns: Mapping[str, Sequence[Any]]) -> pa.Table:
+    """A table of ``columns`` with the Arrow types of a polars ``schema`` (text: large_string,
+    as polars has it). Naive datetimes are taken as UTC."""
+    arrow_schema = pa.schema(
+        [(name, _ARROW_TYPES.get(dtype, pa.large_string())) for name, dtype in schema.items()]
+    )
+    return pa.Table.from_pydict({name: list(columns[name]) for name in schema}, schema=arrow_schema)
 
 
 def _latest_non_null(

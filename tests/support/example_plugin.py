@@ -4,7 +4,8 @@ It declares the made-up platform ``example`` on example.test and parses a simple
 JSON feed, so the server's contract can be tested independently of the real
 sites' parsers. A body ``{"explode": true}`` makes the parser raise, and
 ``{"weird": ...}`` is an unrecognized shape; ``{"unwritable": true}`` yields a row the
-database refuses (a post without an id).
+database refuses (a post without an id), ``{"mistyped": true}`` one whose values do not
+fit the columns (a number as a post's text).
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
             )
     if body.get("unwritable"):
         result.posts.append(seenby.Post(platform="example", post_id=None))  # type: ignore[arg-type]
+    if body.get("mistyped"):
+        result.posts.append(seenby.Post(platform="example", post_id="m1", text=12345))  # type: ignore[arg-type]
     if "me" in body:
         result.viewers.append(seenby.Viewer(platform="example", account_id=str(body["me"])))
     return result

@@ -1,0 +1,330 @@
+"""Parse worker processes: a request's CPU work outside the server's GIL.
+
+Decoding, validating, compressing and parsing a request (prepare.py) is Python work
+that holds the GIL for about 10 ms per 350 posts; in the server process it stalls
+the event loop and every DuckDB call of the writer. So the server hands each
+request body, as it arrived, to a worker process (``python -m
+seenby_server.parse_worker``) that loads the same plugins and answers with the
+prepared request as Arrow tables, which cost microseconds to read back.
+
+Workers read jobs on their stdin and answer on their stdout. When the server exits,
+however it exits (even ``kill -9``), their stdin closes and they exit too.
+
+A request is prepared in the server process instead, by the same function, when no
+worker can take it: the plugins were handed over as objects (tests) so a worker
+cannot load them, the workers are still starting, or a worker died on it (it is
+restarted). Nothing is lost either way: the body is still in hand.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import queue
+import struct
+import subprocess
+import sys
+import threading
+import time
+from datetime import datetime
+from typing import IO
+
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None  # type: ignore[assignment]
+
+import msgspec
+import pyarrow as pa
+import pyarrow.ipc as ipc
+
+from seenby_server.pipeline import ParseOutcome, Rejection
+from seenby_server.plugins import PluginHost, PluginRecipe
+from seenby_server.prepare import BadBatch, PreparedRequest, prepare_request
+from seenby_server.rowtables import RowTables
+from seenby_server.writes import RowFrames
+
+log = logging.getLogger("seenby")
+
+MAX_RESTARTS = 5
+"""Workers started again after dying, before the server parses everything itself."""
+STOP_TIMEOUT_S = 5.0
+
+_SIZES = struct.Struct("<II")
+"""Every message: the header's length and the payload's, then both."""
+
+
+class WorkerSetup(msgspec.Struct, frozen=True):
+    """What a worker needs to load the server's plugins (its one argument, as JSON)."""
+
+    recipe: PluginRecipe
+    sys_path: list[str]
+
+
+class Ready(msgspec.Struct):
+    """A worker's first message: the plugins it loaded."""
+
+    plugins: list[str]
+
+
+class Job(msgspec.Struct):
+    """One request to prepare; the payload is its body."""
+
+    received_at: datetime
+
+
+class Answer(msgspec.Struct, kw_only=True):
+    """A prepared request; the payload is its Arrow tables, one IPC stream each."""
+
+    bad_batch: str | None = None
+    """The body is not a capture batch (the server answers 400)."""
+    crashed: str | None = None
+    """Preparing it raised; the server prepares it itself."""
+    rejected: list[Rejection] = []
+    outcomes: list[ParseOutcome] = []
+    failures: list[tuple[str, str, str]] = []
+    """Plugin failures recorded while preparing it: (plugin, hook, error)."""
+    sizes: list[int] = []
+    """Byte length of each stream: the captures rows, then the row tables."""
+
+
+def send(stream: IO[bytes], header: bytes, payload: bytes | list[pa.Buffer] = b"") -> None:
+    parts = [payload] if isinstance(payload, bytes) else payload
+    stream.write(_SIZES.pack(len(header), sum(len(part) for part in parts)))
+    stream.write(header)
+    for part in parts:
+        stream.write(part)
+    stream.flush()
+
+
+def receive(stream: IO[bytes]) -> tuple[bytes, bytes] | None:
+    """The next message's header and payload; None at the end of the stream."""
+    sizes = stream.read(_SIZES.size)
+    if not sizes:
+        return None
+    if len(sizes) < _SIZES.size:
+        raise EOFError("the stream ended inside a message")
+    header_size, payload_size = _SIZES.unpack(sizes)
+    header = stream.read(header_size)
+    payload = stream.read(payload_size)
+    if len(header) < header_size or len(payload) < payload_size:
+        raise EOFError("the stream ended inside a message")
+    return header, payload
+
+
+def arrow_streams(prepared: PreparedRequest) -> list[pa.Buffer]:
+    tables = [prepared.captures, *(prepared.rows.tables[t] for t in RowFrames.TABLES)]
+    streams = []
+    for table in tables:
+        sink = pa.BufferOutputStream()
+        with ipc.new_stream(sink, table.schema) as writer:
+            writer.write_table(table)
+        streams.append(sink.getvalue())
+    return streams
+
+
+def read_answer(answer: Answer, payload: bytes) -> PreparedRequest:
+    tables = []
+    start = 0
+    view = pa.py_buffer(payload)
+    for size in answer.sizes:
+        tables.append(ipc.open_stream(view.slice(start, size)).read_all())
+        start += size
+    captures, *rows = tables
+    return PreparedRequest(
+        answer.rejected,
+        answer.outcomes,
+        captures,
+        RowTables(dict(zip(RowFrames.TABLES, rows, strict=True))),
+    )
+
+
+PIPE_BYTES = 1 << 20
+"""Pipe buffer asked for (Linux): a 2.6 MB body then crosses in three writes, not forty."""
+
+
+def _widen(process: subprocess.Popen[bytes]) -> None:
+    resize = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if resize is None:
+        return
+    for pipe in (process.stdin, process.stdout):
+        if pipe is not None:
+            with contextlib.suppress(OSError):  # above the system's limit: keep the default
+                fcntl.fcntl(pipe.fileno(), resize, PIPE_BYTES)
+
+
+class _Worker:
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        assert process.stdin is not None and process.stdout is not None
+        self.jobs: IO[bytes] = process.stdin
+        self.answers: IO[bytes] = process.stdout
+
+    def run(self, body: bytes, received_at: datetime) -> tuple[Answer, bytes]:
+        send(self.jobs, msgspec.msgpack.encode(Job(received_at)), body)
+        message = receive(self.answers)
+        if message is None:
+            raise EOFError("the worker exited")
+        header, payload = message
+        return msgspec.msgpack.decode(header, type=Answer), payload
+
+    def stop(self) -> None:
+        with contextlib.suppress(OSError):
+            self.jobs.close()
+        try:
+            self.process.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        with contextlib.suppress(OSError):
+            self.answers.close()
+
+
+class ParsePool:
+    """Parse worker processes, each preparing one request at a time."""
+
+    def __init__(self, plugins: PluginHost, size: int) -> None:
+        if plugins.recipe is None:
+            raise ValueError("plugins handed over as objects cannot be loaded in a worker")
+        self._plugins = plugins
+        self._setup = WorkerSetup(plugins.recipe, list(sys.path))
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._workers: set[_Worker] = set()
+        self._starting = 0
+        self._restarts_left = MAX_RESTARTS
+        self._closed = False
+        self.restarts = 0
+        self.prepared_here = 0
+        """Requests prepared in the server process because no worker could take them."""
+        for _ in range(size):
+            self._start()
+
+    @property
+    def ready(self) -> int:
+        """Workers running (idle or busy)."""
+        with self._lock:
+            return len(self._workers)
+
+    def report(self) -> dict[str, int]:
+        """For ``seenby status``: workers running, restarts, requests parsed in the server."""
+        with self._lock:
+            return {
+                "running": len(self._workers),
+                "restarts": self.restarts,
+                "parsed_in_server": self.prepared_here,
+            }
+
+    def _start(self) -> None:
+        with self._lock:
+            if self._closed:
+                return
+            self._starting += 1
+        threading.Thread(target=self._start_one, name="parse-worker-start", daemon=True).start()
+
+    def _start_one(self) -> None:
+        worker: _Worker | None = None
+        try:
+            process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "seenby_server.parse_worker",
+                    msgspec.json.encode(self._setup).decode(),
+                ],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+            )
+            worker = _Worker(process)
+            _widen(process)
+            message = receive(worker.answers)
+            if message is None:
+                raise EOFError(f"the worker exited with status {process.wait()} while starting")
+            loaded = msgspec.msgpack.decode(message[0], type=Ready).plugins
+            if loaded != self._plugins.names:
+                raise RuntimeError(
+                    f"the worker loaded plugins {loaded}, the server {self._plugins.names}"
+                )
+        except Exception as exc:
+            log.warning("a parse worker did not start (%s); requests are parsed in the server", exc)
+            if worker is not None:
+                worker.stop()
+            with self._lock:
+                self._starting -= 1
+            return
+        with self._lock:
+            self._starting -= 1
+            if self._closed:
+                worker.stop()
+                return
+            self._workers.add(worker)
+        self._idle.put(worker)
+
+    def wait_ready(self, timeout: float) -> bool:
+        """Wait until every worker started has started (or failed to); True if one runs."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                if self._starting == 0:
+                    break
+            time.sleep(0.05)
+        return self.ready > 0
+
+    def _take(self) -> _Worker | None:
+        """An idle worker, waiting while the running ones are busy; None if none runs."""
+        while True:
+            with self._lock:
+                if self._closed or not self._workers:
+                    return None
+            try:
+                return self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
+
+    def prepare(self, plugins: PluginHost, body: bytes, received_at: datetime) -> PreparedRequest:
+        """Prepare a request in a worker, or here when none can (blocking; run it in a thread)."""
+        worker = self._take()
+        if worker is not None:
+            try:
+                answer, payload = worker.run(body, received_at)
+            except (OSError, EOFError, ValueError, msgspec.DecodeError) as exc:
+                self._lost(worker, exc)
+            else:
+                self._idle.put(worker)
+                for failure in answer.failures:
+                    plugins.record_failure(*failure)
+                if answer.bad_batch is not None:
+                    raise BadBatch(answer.bad_batch)
+                if answer.crashed is None:
+                    return read_answer(answer, payload)
+                log.error(
+                    "a parse worker failed on a request (%s); parsing it here", answer.crashed
+                )
+        with self._lock:
+            self.prepared_here += 1
+        return prepare_request(plugins, body, received_at)
+
+    def _lost(self, worker: _Worker, exc: BaseException) -> None:
+        worker.process.kill()
+        worker.stop()
+        with self._lock:
+            self._workers.discard(worker)
+            restart = self._restarts_left > 0 and not self._closed
+            if restart:
+                self._restarts_left -= 1
+                self.restarts += 1
+        log.error(
+            "a parse worker died (%s: %s); %s",
+            type(exc).__name__,
+            exc,
+            "starting another" if restart else "parsing in the server from now on",
+        )
+        if restart:
+            self._start()
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            workers, self._workers = list(self._workers), set()
+        for worker in workers:
+            worker.stop()

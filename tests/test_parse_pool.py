@@ -1,0 +1,168 @@
+"""Parse worker processes: same result as parsing in the server, and nothing lost or
+left behind when a worker or the server dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import msgspec
+import pytest
+
+from conftest import FIXTURES, Server, capture
+from seenby_server.parse_pool import ParsePool
+from seenby_server.plugins import PluginHost, load_plugins
+from seenby_server.prepare import BadBatch, PreparedRequest, prepare_request
+from test_capture_api import POST_A, POST_B, feed
+from test_platform_ingest import CASES
+
+T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+
+
+def wait_for(check: Callable[[], bool], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not check():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def worker_pids(pid: int) -> list[int]:
+    children: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        children += [int(c) for c in Path(f"/proc/{pid}/task/{task}/children").read_text().split()]
+    return children
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+def workers_report(server: Server) -> dict[str, int]:
+    report: dict[str, int] = server.request("GET", "/api/v1/status").json()["parse_workers"]
+    return report
+
+
+@pytest.fixture
+def plugins() -> PluginHost:
+    """The real platform plugins and the tests' example plugin, loaded by name so a
+    worker can load them too."""
+    host = load_plugins(modules=["support.example_plugin"])
+    assert not host.failures
+    return host
+
+
+@pytest.fixture
+def pool(plugins: PluginHost) -> Iterator[ParsePool]:
+    pool = ParsePool(plugins, 1)
+    assert pool.wait_ready(60), "the worker did not start"
+    yield pool
+    pool.close()
+
+
+def fixture_batch() -> bytes:
+    """A recorded payload of every platform, and a capture no plugin handles."""
+    items = []
+    for platform, (fixture, url, kind, _, _) in CASES.items():
+        text = (FIXTURES / fixture).read_text(encoding="utf-8")
+        body: Any = text if kind == "document" else msgspec.json.decode(text)
+        items.append(capture(url, body, kind=kind, page_url=url, capture_id=platform))
+    items.append(
+        capture("https://elsewhere.test/feed", {"a": 1}, page_url=None, capture_id="unknown")
+    )
+    items.append({"id": "broken"})
+    return msgspec.json.encode({"captures": items})
+
+
+def same(one: PreparedRequest, other: PreparedRequest) -> None:
+    assert one.rejected == other.rejected
+    assert one.outcomes == other.outcomes
+    assert one.captures.equals(other.captures)
+    for name, table in one.rows.tables.items():
+        assert table.equals(other.rows.tables[name]), name
+
+
+def test_a_worker_prepares_every_platform_exactly_as_the_server_would(
+    pool: ParsePool, plugins: PluginHost
+) -> None:
+    body = fixture_batch()
+    there = pool.prepare(plugins, body, T0)
+    same(there, prepare_request(plugins, body, T0))
+    statuses = {o.capture_id: o.status for o in there.outcomes}
+    assert statuses == {**dict.fromkeys(CASES, "parsed"), "unknown": "unhandled"}
+    assert [r.index for r in there.rejected] == [len(CASES) + 1]
+    posts = there.rows.tables["posts"]
+    assert set(posts["platform"].to_pylist()) == set(CASES)
+    assert pool.prepared_here == 0
+
+
+def test_plugin_failures_in_a_worker_are_recorded_by_the_server(
+    pool: ParsePool, plugins: PluginHost
+) -> None:
+    body = msgspec.json.encode({"captures": [capture(body={"explode": True})]})
+    prepared = pool.prepare(plugins, body, T0)
+    assert [o.status for o in prepared.outcomes] == ["error"]
+    assert [(f.plugin, f.hook) for f in plugins.failures] == [
+        ("support.example_plugin", "seenby_parse")
+    ]
+    assert pool.prepared_here == 0
+
+
+def test_a_body_that_is_not_a_batch_is_refused_by_the_worker(
+    pool: ParsePool, plugins: PluginHost
+) -> None:
+    with pytest.raises(BadBatch, match="captures"):
+        pool.prepare(plugins, b'{"items": []}', T0)
+    assert pool.ready == 1
+
+
+def test_plugins_handed_over_as_objects_are_parsed_in_the_server() -> None:
+    from support import example_plugin
+
+    with pytest.raises(ValueError, match="objects"):
+        ParsePool(load_plugins([example_plugin], entry_points=False), 1)
+
+
+def test_the_server_parses_in_its_worker(server: Server) -> None:
+    wait_for(lambda: workers_report(server)["running"] == 1)
+    result = server.post_captures(capture(body=feed(POST_A, POST_B))).json()
+    assert list(result["statuses"].values()) == ["parsed"]
+    assert server.sql("SELECT post_id, likes FROM posts_latest ORDER BY post_id") == [
+        ["a1", 5],
+        ["b2", 1],
+    ]
+    assert workers_report(server) == {"running": 1, "restarts": 0, "parsed_in_server": 0}
+
+
+def test_a_killed_worker_loses_nothing_and_is_replaced(server: Server) -> None:
+    assert server.process is not None
+    wait_for(lambda: workers_report(server)["running"] == 1)
+    (worker,) = worker_pids(server.process.pid)
+    os.kill(worker, signal.SIGKILL)
+    wait_for(lambda: not alive(worker))
+    result = server.post_captures(capture(body=feed(POST_A))).json()
+    assert list(result["statuses"].values()) == ["parsed"]
+    assert server.sql("SELECT post_id FROM posts") == [["a1"]]
+    wait_for(lambda: workers_report(server)["running"] == 1)
+    report = workers_report(server)
+    assert report["restarts"] == 1 and report["parsed_in_server"] == 1
+    (replacement,) = worker_pids(server.process.pid)
+    assert replacement != worker
+
+
+def test_workers_exit_with_a_killed_server(server: Server) -> None:
+    assert server.process is not None
+    wait_for(lambda: workers_report(server)["running"] == 1)
+    workers = worker_pids(server.process.pid)
+    assert workers
+    server.process.kill()
+    server.process.wait()
+    wait_for(lambda: not any(alive(pid) for pid in workers), timeout=10)
