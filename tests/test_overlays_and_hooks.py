@@ -149,3 +149,43 @@ def test_refresh_runs_by_itself_after_captures(make_server) -> None:
         time.sleep(0.1)
     else:
         raise AssertionError("the background refresh did not run after new captures")
+
+
+def overlay_badges(server: Server, *post_ids: str) -> dict[str, str]:
+    """Each post's badges, texts and titles in one string."""
+    overlays = server.request(
+        "POST", "/api/v1/overlays", json={"platform": "example", "post_ids": list(post_ids)}
+    ).json()["overlays"]
+    return {
+        o["post_id"]: " | ".join(f"{b['text']}: {b['title']}" for b in o["badges"])
+        for o in overlays
+    }
+
+
+def test_prefetched_rows_reach_the_plugins_overlay_hooks(make_server) -> None:
+    server: Server = make_server(plugins="example_plugin,prefetch_plugin")
+    body = {
+        "posts": [
+            {"id": "p1", "author": "u1", "text": "one"},
+            {"id": "at://did:x/p/2", "author": "u2", "text": "two", "alias": "ana/post/2"},
+        ]
+    }
+    server.post_captures(capture(body=body))
+    badges = overlay_badges(server, "p1", "ana/post/2")
+    assert "text read ahead: one" in badges["p1"]
+    assert "its text was read ahead" in badges["p1"]  # the suggestion hook got it too
+    # Asked by its alias: the stored post's row is read when the hook asks for it.
+    assert "text read ahead: two" in badges["ana/post/2"]
+    assert "its text was read ahead" not in badges["ana/post/2"]  # its stored id was not
+
+
+def test_a_failing_prefetch_is_recorded_and_the_hooks_read_for_themselves(make_server) -> None:
+    plugins = "example_plugin,prefetch_plugin"
+    server: Server = make_server(plugins=plugins)
+    server.post_captures(capture(body={"posts": [{"id": "p1", "author": "u1", "text": "one"}]}))
+    badges = overlay_badges(server, "p1", "boom")
+    assert "text read late: one" in badges["p1"]
+    assert "its text was read ahead" not in badges["p1"]
+    listed = run_cli(server.data_dir, "plugins", SEENBY_PLUGINS=plugins).stdout
+    assert "prefetch_plugin in seenby_prefetch" in listed
+    assert "prefetch failed on purpose" in listed

@@ -26,6 +26,7 @@ from seenby.platform import (
     Platform,
     ViewerHint,
 )
+from seenby.prefetch import RowsById
 from seenby.types import (
     PLATFORMS,
     Account,
@@ -64,6 +65,7 @@ __all__ = [
     "RefreshContext",
     "ReplyDraft",
     "ReplySuggestion",
+    "RowsById",
     "Section",
     "TableSpec",
     "UnrecognizedPayload",

@@ -73,26 +73,47 @@ def seenby_refresh(ctx: RefreshContext) -> None:
 
 
 @hookspec
-def seenby_annotate(ctx: Context, posts: pl.DataFrame) -> list[Annotation] | None:
+def seenby_prefetch(ctx: Context, platform: str, post_ids: list[str]) -> object:
+    """Start this plugin's reads for an overlay request while the server looks the
+    posts up.
+
+    Called at the start of each overlay request, beside the server's own lookup of
+    the posts, with the ids as the page asked for them (an id may be an alias of
+    the stored post). What it returns reaches this plugin's ``seenby_annotate`` and
+    ``seenby_suggest_replies`` as their ``prefetched`` argument. Use it for reads
+    keyed by post id (:class:`seenby.RowsById`): at a million posts each costs a few
+    milliseconds, which then overlap the server's. It counts against the request's
+    time budget; if it raises, the failure is recorded and ``prefetched`` is None.
+    """
+
+
+@hookspec
+def seenby_annotate(
+    ctx: Context, posts: pl.DataFrame, prefetched: object
+) -> list[Annotation] | None:
     """Contribute overlay items for the posts the user is looking at.
 
     Called per overlay request with a polars frame of ``posts_latest`` rows for
     one platform. Return :class:`seenby.Annotation` objects (badges and panel
     sections keyed by ``post_id``). Keep it to joins and arithmetic: it runs
     within a time budget, and a plugin that raises or overruns is skipped for
-    that request while the others' overlays still arrive.
+    that request while the others' overlays still arrive. ``prefetched`` is what
+    this plugin's ``seenby_prefetch`` returned for the request (None without one).
     """
 
 
 @hookspec
-def seenby_suggest_replies(ctx: Context, posts: pl.DataFrame) -> list[ReplySuggestion] | None:
+def seenby_suggest_replies(
+    ctx: Context, posts: pl.DataFrame, prefetched: object
+) -> list[ReplySuggestion] | None:
     """Rank the posts in view as reply opportunities and draft replies for them.
 
     Called per overlay request, like ``seenby_annotate`` and with the same time
-    budget and isolation, with the same frame of ``posts_latest`` rows. Return
-    :class:`seenby.ReplySuggestion` objects (a score, the reasons, and drafts each
-    with its own reason). The server merges every plugin's suggestions per post,
-    keeps the best 3 posts of the request and shows their drafts.
+    budget and isolation, with the same frame of ``posts_latest`` rows and the same
+    ``prefetched``. Return :class:`seenby.ReplySuggestion` objects (a score, the
+    reasons, and drafts each with its own reason). The server merges every
+    plugin's suggestions per post, keeps the best 3 posts of the request and shows
+    their drafts.
     """
 
 

@@ -4,11 +4,14 @@ Each plugin runs in its own worker with a time budget. One that raises or
 overruns is skipped for that request (and recorded as a plugin failure); the
 others' items still arrive. A thread cannot be killed in Python, so an overrun
 plugin finishes in the background and its late result is dropped.
+
+Plugins' ``seenby_prefetch`` hooks start as the request arrives, beside the lookup
+of the posts: their reads by post id overlap the server's instead of following it.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -111,6 +114,9 @@ class OverlayBuilder:
         self._plugins = plugins
         self._budget_s = budget_ms / 1000
         self._pool = ThreadPoolExecutor(max_workers=8, thread_name_prefix="annotate")
+        # Their own pool: an annotate hook waits for its plugin's prefetch, which must
+        # never queue behind it.
+        self._prefetch_pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="prefetch")
         self._lookup = PostsLookup(store)
 
     def build(self, platform: str, post_ids: list[str]) -> list[Overlay]:
@@ -118,6 +124,8 @@ class OverlayBuilder:
         post_ids = list(dict.fromkeys(post_ids))[:MAX_POSTS_PER_REQUEST]
         if not post_ids:
             return []
+        ctx = ReadContext(self._store, datetime.now(UTC))
+        prefetched = self._prefetch(ctx, platform, post_ids)
         resolved, posts = self.lookup(platform, post_ids)
         known = set(posts["post_id"].to_list())
         # Each overlay keeps the id the page asked with; plugins annotate stored ids.
@@ -129,7 +137,7 @@ class OverlayBuilder:
         for overlay in overlays:
             by_stored_id.setdefault(resolved[overlay.post_id], []).append(overlay)
         if posts.height:
-            self._annotate(posts, by_stored_id)
+            self._annotate(ctx, posts, by_stored_id, prefetched)
         return overlays
 
     def lookup(self, platform: str, post_ids: list[str]) -> tuple[dict[str, str], pl.DataFrame]:
@@ -137,8 +145,36 @@ class OverlayBuilder:
         stored posts' ``posts_latest`` rows, looked up through the indexes (not a scan)."""
         return self._lookup.resolve_and_read(platform, post_ids)
 
-    def _annotate(self, posts: pl.DataFrame, overlays: dict[str, list[Overlay]]) -> None:
-        ctx = ReadContext(self._store, datetime.now(UTC))
+    def _prefetch(
+        self, ctx: ReadContext, platform: str, post_ids: list[str]
+    ) -> dict[str, Future[object]]:
+        """Each plugin's ``seenby_prefetch``, started: plugin name → what it will return
+        (None if it raises: recorded as a failure)."""
+
+        def run(impl: Any) -> object:
+            try:
+                return impl.function(
+                    *[
+                        {"ctx": ctx, "platform": platform, "post_ids": post_ids}[a]
+                        for a in impl.argnames
+                    ]
+                )
+            except Exception as exc:
+                self._plugins.record_failure(impl.plugin_name, "seenby_prefetch", describe(exc))
+                return None
+
+        return {
+            impl.plugin_name: self._prefetch_pool.submit(run, impl)
+            for impl in self._plugins.manager.hook.seenby_prefetch.get_hookimpls()
+        }
+
+    def _annotate(
+        self,
+        ctx: ReadContext,
+        posts: pl.DataFrame,
+        overlays: dict[str, list[Overlay]],
+        prefetched: dict[str, Future[object]],
+    ) -> None:
         hooks = self._plugins.manager.hook
         # get_hookimpls() is in registration order (entry points load by name), which is
         # the order the overlay shows the plugins' items in.
@@ -152,7 +188,7 @@ class OverlayBuilder:
             (
                 hook_name,
                 impl,
-                self._pool.submit(impl.function, *self._args(impl.argnames, ctx, posts)),
+                self._pool.submit(self._call, impl, ctx, posts, prefetched.get(impl.plugin_name)),
             )
             for hook_name, impl in calls
         ]
@@ -187,9 +223,15 @@ class OverlayBuilder:
                 overlay.sections.extend(annotation.sections)
 
     @staticmethod
-    def _args(argnames: tuple[str, ...], ctx: ReadContext, posts: pl.DataFrame) -> list[Any]:
-        available = {"ctx": ctx, "posts": posts}
-        return [available[name] for name in argnames]
+    def _call(
+        impl: Any, ctx: ReadContext, posts: pl.DataFrame, prefetch: Future[object] | None
+    ) -> Any:
+        """An overlay hook, given its plugin's prefetched value once that is there (the
+        request's deadline covers the wait)."""
+        available: dict[str, Any] = {"ctx": ctx, "posts": posts}
+        if "prefetched" in impl.argnames:
+            available["prefetched"] = prefetch.result() if prefetch is not None else None
+        return impl.function(*[available[name] for name in impl.argnames])
 
     @staticmethod
     def _note_error(overlays: dict[str, list[Overlay]], message: str) -> None:
@@ -199,4 +241,5 @@ class OverlayBuilder:
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
+        self._prefetch_pool.shutdown(wait=False, cancel_futures=True)
         self._lookup.close()

@@ -21,6 +21,11 @@ from seenby_plugins.memo import TableMemo
 POSTS_TABLE = "content_value_posts"
 MIX_TABLE = "content_value_mix"
 _COLUMNS = "platform, post_id, category, confidence, runner_up, cues"
+# The LIMIT keeps the platform filter out of the scan, so the post_id index is used.
+_STORED = (
+    f"SELECT {_COLUMNS} FROM (SELECT * FROM {POSTS_TABLE} WHERE post_id IN $1 "
+    "LIMIT 1000000) WHERE platform = $2"
+)
 
 _FEATURES = """
 SELECT p.platform, p.post_id, p.author_id, p.kind, p.text, p.title, p.reply_to_id,
@@ -130,15 +135,9 @@ def seenby_refresh(ctx: seenby.RefreshContext) -> None:
     ctx.replace_table(MIX_TABLE, mix)
 
 
-def _classified(ctx: seenby.Context, posts: pl.DataFrame) -> pl.DataFrame:
+def _classified(ctx: seenby.Context, posts: pl.DataFrame, prefetched: object) -> pl.DataFrame:
     platform = posts["platform"][0]
-    ids = posts["post_id"].to_list()
-    # The LIMIT keeps the platform filter out of the scan, so the post_id index is used.
-    stored = ctx.query(
-        f"SELECT {_COLUMNS} FROM (SELECT * FROM {POSTS_TABLE} WHERE post_id IN $1 "
-        "LIMIT 1000000) WHERE platform = $2",
-        [ids, platform],
-    )
+    stored = seenby.RowsById.of_posts(ctx, _STORED, posts, prefetched)
     missing = posts.filter(~pl.col("post_id").is_in(stored["post_id"].implode()))
     if missing.height == 0:
         return stored
@@ -169,10 +168,17 @@ _MIX = TableMemo((MIX_TABLE,), lambda ctx: ctx.query(f"SELECT * FROM {MIX_TABLE}
 
 
 @seenby.hookimpl
-def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Annotation]:
+def seenby_prefetch(ctx: seenby.Context, platform: str, post_ids: list[str]) -> seenby.RowsById:
+    return seenby.RowsById.read(ctx, _STORED, platform, post_ids)
+
+
+@seenby.hookimpl
+def seenby_annotate(
+    ctx: seenby.Context, posts: pl.DataFrame, prefetched: object
+) -> list[seenby.Annotation]:
     if posts.height == 0:
         return []
-    found = _classified(ctx, posts)
+    found = _classified(ctx, posts, prefetched)
     own = set(posts.filter(pl.col("is_own").fill_null(False))["post_id"].to_list())
     mix_line = None
     if own:
