@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import Server, capture
 
 
@@ -134,34 +136,31 @@ def test_parser_failure_keeps_raw_capture_with_error(server: Server) -> None:
     assert ("Feed", "partial") in failed and ("api", "error") in failed
 
 
-def test_rows_that_cannot_be_written_leave_the_raw_capture_for_reparse(server: Server) -> None:
-    """One capture's rows are refused by the tables: it is kept raw and marked error, and
-    the rows of the other captures merged with it still land."""
-    bad = capture(body={"posts": [POST_A], "unwritable": True})
+@pytest.mark.parametrize(
+    ("flaw", "error"),
+    [
+        ("unwritable", "writing parsed rows failed"),  # the tables refuse the rows
+        ("mistyped", "its rows do not fit the tables"),  # a number where text goes
+    ],
+)
+def test_rows_that_cannot_be_stored_fail_only_their_capture(
+    server: Server, flaw: str, error: str
+) -> None:
+    """That capture is kept raw (for ``seenby reparse``) and marked error; the rows of
+    the other captures of the request still land."""
+    bad = capture(body={"posts": [POST_A], flaw: True})
     good = capture(body=feed(POST_B))
     result = server.post_captures(bad, good).json()
     assert result["accepted"] == 2
     assert result["statuses"] == {bad["id"]: "error", good["id"]: "parsed"}
-    rows = server.sql("SELECT id, parse_status, parse_error, body IS NOT NULL FROM captures")
+    rows = server.sql(
+        "SELECT id, parse_status, parse_error, body IS NOT NULL, rows_merged FROM captures"
+    )
     by_id = {r[0]: r[1:] for r in rows}
-    assert by_id[bad["id"]][0] == "error" and "writing parsed rows failed" in by_id[bad["id"]][1]
-    assert by_id[bad["id"]][2]
-    assert by_id[good["id"]] == ["parsed", None, True]
-    assert server.sql("SELECT post_id FROM posts") == [["b2"]]
-
-
-def test_rows_that_do_not_fit_the_columns_fail_only_their_capture(server: Server) -> None:
-    """A plugin put a number where text goes: that capture is an error kept raw; the
-    other captures of the request are stored with their rows."""
-    bad = capture(body={"posts": [POST_A], "mistyped": True})
-    good = capture(body=feed(POST_B))
-    result = server.post_captures(bad, good).json()
-    assert result["accepted"] == 2
-    assert result["statuses"] == {bad["id"]: "error", good["id"]: "parsed"}
-    rows = server.sql("SELECT id, parse_status, parse_error, rows_merged FROM captures")
-    by_id = {r[0]: r[1:] for r in rows}
-    assert by_id[bad["id"]][0] == "error" and "do not fit the tables" in by_id[bad["id"]][1]
-    assert by_id[bad["id"]][2] is True
+    status, message, body_kept, merged = by_id[bad["id"]]
+    assert status == "error" and error in message
+    assert body_kept and merged
+    assert by_id[good["id"]] == ["parsed", None, True, True]
     assert server.sql("SELECT post_id FROM posts") == [["b2"]]
 
 
