@@ -94,7 +94,7 @@ def test_a_worker_prepares_every_platform_exactly_as_the_server_would(
     pool: ParsePool, plugins: PluginHost
 ) -> None:
     body = fixture_batch()
-    there = pool.prepare(plugins, body, T0)
+    there = pool.prepare(body, T0)
     same(there, prepare_request(plugins, body, T0))
     statuses = {o.capture_id: o.status for o in there.outcomes}
     assert statuses == {**dict.fromkeys(CASES, "parsed"), "unknown": "unhandled"}
@@ -108,7 +108,7 @@ def test_plugin_failures_in_a_worker_are_recorded_by_the_server(
     pool: ParsePool, plugins: PluginHost
 ) -> None:
     body = msgspec.json.encode({"captures": [capture(body={"explode": True})]})
-    prepared = pool.prepare(plugins, body, T0)
+    prepared = pool.prepare(body, T0)
     assert [o.status for o in prepared.outcomes] == ["error"]
     assert [(f.plugin, f.hook) for f in plugins.failures] == [
         ("support.example_plugin", "seenby_parse")
@@ -120,7 +120,7 @@ def test_a_body_that_is_not_a_batch_is_refused_by_the_worker(
     pool: ParsePool, plugins: PluginHost
 ) -> None:
     with pytest.raises(BadBatch, match="captures"):
-        pool.prepare(plugins, b'{"items": []}', T0)
+        pool.prepare(b'{"items": []}', T0)
     assert pool.ready == 1
 
 
@@ -166,3 +166,22 @@ def test_workers_exit_with_a_killed_server(server: Server) -> None:
     server.process.kill()
     server.process.wait()
     wait_for(lambda: not any(alive(pid) for pid in workers), timeout=10)
+
+
+def test_a_worker_that_never_gets_ready_is_killed_and_the_server_parses(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr("seenby_server.parse_pool.START_TIMEOUT_S", 1.0)
+    host = load_plugins(modules=["support.example_plugin", "support.hangs_in_workers"])
+    started = time.monotonic()
+    pool = ParsePool(host, 1)
+    try:
+        assert not pool.wait_ready(30)
+        assert 1.0 <= time.monotonic() - started < 20
+        assert "exited with status -9 while starting" in caplog.text  # killed, as it hung
+        body = msgspec.json.encode({"captures": [capture(body=feed(POST_A))]})
+        prepared = pool.prepare(body, T0)
+        assert [o.status for o in prepared.outcomes] == ["parsed"]
+        assert pool.report() == {"running": 0, "restarts": 0, "parsed_in_server": 1}
+    finally:
+        pool.close()

@@ -48,6 +48,8 @@ log = logging.getLogger("seenby")
 
 MAX_RESTARTS = 5
 """Workers started again after dying, before the server parses everything itself."""
+START_TIMEOUT_S = 60.0
+"""A worker that has not loaded its plugins by then is killed (and not used)."""
 STOP_TIMEOUT_S = 5.0
 
 _SIZES = struct.Struct("<II")
@@ -237,7 +239,12 @@ class ParsePool:
             )
             worker = _Worker(process)
             _widen(process)
-            message = receive(worker.answers)
+            hung = threading.Timer(START_TIMEOUT_S, process.kill)
+            hung.start()
+            try:
+                message = receive(worker.answers)
+            finally:
+                hung.cancel()
             if message is None:
                 raise EOFError(f"the worker exited with status {process.wait()} while starting")
             loaded = msgspec.msgpack.decode(message[0], type=Ready).plugins
@@ -281,8 +288,9 @@ class ParsePool:
             except queue.Empty:
                 continue
 
-    def prepare(self, plugins: PluginHost, body: bytes, received_at: datetime) -> PreparedRequest:
+    def prepare(self, body: bytes, received_at: datetime) -> PreparedRequest:
         """Prepare a request in a worker, or here when none can (blocking; run it in a thread)."""
+        plugins = self._plugins
         worker = self._take()
         if worker is not None:
             try:

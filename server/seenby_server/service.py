@@ -113,7 +113,7 @@ class Seenby:
 
     def _prepare(self, body: bytes, received_at: datetime) -> PreparedRequest:
         if self.parse_pool is not None:
-            return self.parse_pool.prepare(self.plugins, body, received_at)
+            return self.parse_pool.prepare(body, received_at)
         return prepare_request(self.plugins, body, received_at)
 
     async def _reparse_items(self, items: Sequence[StoredCapture]) -> list[ParseOutcome]:
