@@ -2,8 +2,8 @@
 
 Storing bytes is DuckDB's largest cost on the capture path: inserting and logging a
 2.6 MB request of X timelines takes about 7 ms of the writer's time, plus its share of
-each checkpoint. zstd (level 1) shrinks such JSON about ninefold in ~1.5 ms, and runs
-in the parser thread without the GIL, so the writer stores a ninth of the bytes.
+each checkpoint. zstd (level 1) shrinks such JSON about ninefold in ~1.5 ms, in the
+parse worker (prepare.py), so the writer stores a ninth of the bytes.
 
 Bodies under ``COMPRESS_FROM`` bytes (actions, impressions, small API answers) stay
 plain text in ``captures.body``, where SQL can read them directly; larger ones go to
