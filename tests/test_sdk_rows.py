@@ -86,15 +86,18 @@ def test_interactions_are_kept_once_per_kind_post_and_account() -> None:
     rows.interaction("repost", post_id="1")  # another kind: kept
     rows.interaction("like", post_id="2")
     rows.interaction("follow", account_id="7", undone=True, occurred_at=WHEN)
+    rows.interaction("like", record_id="at://me/like/1", undone=True)  # an undo by record
+    rows.interaction("like", post_id="2", record_id="at://me/like/2")  # the same act as above
     assert list(rows.interactions) == [
-        ("like", "1", None),
-        ("like", "1", "7"),
-        ("repost", "1", None),
-        ("like", "2", None),
-        ("follow", None, "7"),
+        ("like", "1", None, None),
+        ("like", "1", "7", None),
+        ("repost", "1", None, None),
+        ("like", "2", None, None),
+        ("follow", None, "7", None),
+        ("like", None, None, "at://me/like/1"),
     ]
     assert flag == seenby.Interaction(platform="example", kind="like", post_id="1", source="flag")
-    follow = rows.interactions[("follow", None, "7")]
+    follow = rows.interactions[("follow", None, "7", None)]
     assert follow == seenby.Interaction(
         platform="example",
         kind="follow",

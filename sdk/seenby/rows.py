@@ -38,8 +38,9 @@ __all__ = ["InteractionKey", "RowCollector"]
 
 _Row = TypeVar("_Row", bound=msgspec.Struct)
 
-InteractionKey = tuple[str, str | None, str | None]
-"""``(kind, post_id, account_id)``: what makes two interactions the same act."""
+InteractionKey = tuple[str, str | None, str | None, str | None]
+"""``(kind, post_id, account_id, record_id)``: what makes two interactions the same act
+(``record_id`` only for an undo that names no target, else None)."""
 
 
 def _fill_empty(known: _Row, new: _Row) -> _Row:
@@ -95,7 +96,9 @@ class RowCollector:
 
     def add_interaction(self, interaction: Interaction) -> Interaction:
         """Add an interaction unless one with its kind and targets is there; return the kept row."""
-        key = (interaction.kind, interaction.post_id, interaction.account_id)
+        targetless = interaction.post_id is None and interaction.account_id is None
+        record = interaction.record_id if targetless else None
+        key = (interaction.kind, interaction.post_id, interaction.account_id, record)
         return self.interactions.setdefault(key, interaction)
 
     def interaction(
@@ -107,6 +110,7 @@ class RowCollector:
         undone: bool = False,
         occurred_at: datetime | None = None,
         source: Literal["action", "flag", "dom"] = "action",
+        record_id: str | None = None,
     ) -> Interaction:
         """Shorthand: :meth:`add_interaction` of an :class:`~seenby.Interaction` on ``platform``."""
         return self.add_interaction(
@@ -115,6 +119,7 @@ class RowCollector:
                 kind=kind,
                 post_id=post_id,
                 account_id=account_id,
+                record_id=record_id,
                 occurred_at=occurred_at,
                 undone=undone,
                 source=source,

@@ -159,6 +159,12 @@ class Interaction(msgspec.Struct, kw_only=True):
     undone: bool = False
     """True for an unlike, unfollow, un-repost …"""
     source: Literal["action", "flag", "dom"] = "action"
+    record_id: str | None = None
+    """The site's id for the user's own record of the act, where it has one (Bluesky:
+    the like, repost or follow record's AT-URI). An undo that names only that record
+    (Bluesky's ``deleteRecord``) is an interaction with ``record_id``, ``undone=True``
+    and neither ``post_id`` nor ``account_id``: it marks the act recorded under that
+    id undone."""
 
 
 class Viewer(msgspec.Struct, kw_only=True):

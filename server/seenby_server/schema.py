@@ -254,7 +254,13 @@ DROP TABLE post_metrics;
 ALTER TABLE post_metrics_v5 RENAME TO post_metrics;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5]
+# The user's own record of an act (Bluesky's like/repost/follow record URI), so an undo
+# that names only that record finds the act (writes.py).
+_V6 = """
+ALTER TABLE interactions ADD COLUMN record_id VARCHAR;
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
 
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (

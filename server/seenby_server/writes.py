@@ -410,21 +410,48 @@ def run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame | pa.Table, sql
     cur.unregister("incoming")
 
 
-def _write_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
+def _write_interactions(cur: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:
+    rows = rows.with_columns(
+        pl.coalesce("post_id", "account_id").alias("target_id"),
+        pl.col("seen_at").alias("updated_at"),
+        pl.when(pl.col("source") == "flag")
+        .then(pl.col("occurred_at"))
+        .otherwise(pl.col("occurred_at").fill_null(pl.col("seen_at")))
+        .alias("occurred_at"),
+    ).sort("updated_at")
+    key = ["platform", "kind", "target_id"]
     frame = (
-        frame.with_columns(
-            pl.coalesce("post_id", "account_id").alias("target_id"),
-            pl.col("seen_at").alias("updated_at"),
-            pl.when(pl.col("source") == "flag")
-            .then(pl.col("occurred_at"))
-            .otherwise(pl.col("occurred_at").fill_null(pl.col("seen_at")))
-            .alias("occurred_at"),
-        )
-        .filter(pl.col("target_id").is_not_null())
-        .sort("updated_at")
-        .unique(["platform", "kind", "target_id"], keep="last")
+        rows.filter(pl.col("target_id").is_not_null())
+        # The newest record id seen for the act, even when its last sighting had none.
+        .with_columns(pl.col("record_id").forward_fill().over(key))
+        .unique(key, keep="last")
         .drop("seen_at")
     )
+    if frame.height:
+        _upsert_interactions(cur, frame)
+    # Undos that name only the user's own record (Bluesky's deleteRecord): after the
+    # upsert, so an act and its undo in the same merge end undone. An undo merged
+    # before the act it undoes finds nothing (captures arrive in order).
+    undos = (
+        rows.filter(
+            pl.col("target_id").is_null() & pl.col("record_id").is_not_null() & pl.col("undone")
+        )
+        .unique(["platform", "kind", "record_id"], keep="last")
+        .select("platform", "kind", "record_id", "source", "capture_id", "updated_at")
+    )
+    if undos.height:
+        run_with(
+            cur,
+            undos,
+            "UPDATE interactions SET undone = true, source = u.source, "
+            "capture_id = u.capture_id, updated_at = u.updated_at FROM incoming u "
+            "WHERE interactions.platform = u.platform AND interactions.kind = u.kind "
+            "AND interactions.record_id = u.record_id "
+            "AND u.updated_at >= interactions.updated_at",
+        )
+
+
+def _upsert_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> None:
     newer = "excluded.updated_at >= interactions.updated_at"
     run_with(
         cur,
@@ -439,5 +466,7 @@ def _write_interactions(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> 
         "interactions.occurred_at, excluded.occurred_at), "
         "account_id = coalesce(interactions.account_id, excluded.account_id), "
         "post_id = coalesce(interactions.post_id, excluded.post_id), "
+        f"record_id = CASE WHEN {newer} THEN coalesce(excluded.record_id, interactions.record_id) "
+        "ELSE coalesce(interactions.record_id, excluded.record_id) END, "
         "updated_at = greatest(interactions.updated_at, excluded.updated_at)",
     )

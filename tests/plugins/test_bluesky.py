@@ -281,10 +281,19 @@ def test_actions_become_interactions_that_dedupe_with_flags() -> None:
     )
     assert acts(results["bookmark"]) == {("bookmark", CARA_FERRY, CARA, False, "action")}
     assert acts(results["unbookmark"]) == {("bookmark", CARA_FERRY, CARA, True, "action")}
-    # deleteRecord names the like record, not the post: only the viewer is learnt.
-    assert results["unlike"].interactions == [] and [
-        v.account_id for v in results["unlike"].viewers
-    ] == [ME]
+    # deleteRecord names the like record, not the post: the undo carries that record's
+    # URI, which the like was recorded with (its answer, and the timeline's flag).
+    like_record = f"at://{ME}/app.bsky.feed.like/3lbq6aa2fsk2n"
+    [unlike] = results["unlike"].interactions
+    assert (unlike.kind, unlike.post_id, unlike.account_id, unlike.undone, unlike.record_id) == (
+        "like",
+        None,
+        None,
+        True,
+        like_record,
+    )
+    assert [i.record_id for i in results["like"].interactions] == [like_record]
+    assert [v.account_id for v in results["unlike"].viewers] == [ME]
     for name in ("like", "repost", "follow", "reply", "quote_via_applyWrites"):
         assert [v.account_id for v in results[name].viewers] == [ME]
     # Same (kind, post, account) as the flags the timeline shows for the same acts.
@@ -292,6 +301,9 @@ def test_actions_become_interactions_that_dedupe_with_flags() -> None:
     flagged = {(i.kind, i.post_id, i.account_id) for i in timeline.interactions}
     for name in ("like", "repost", "follow"):
         assert {(i.kind, i.post_id, i.account_id) for i in results[name].interactions} <= flagged
+    records = {(i.kind, i.post_id): i.record_id for i in timeline.interactions}
+    assert records[("like", ALICE_REPLY)] == like_record
+    assert records[("repost", CARA_FERRY)] == results["repost"].interactions[0].record_id
 
 
 def test_apply_writes_skips_gates_and_keeps_good_writes() -> None:

@@ -211,11 +211,24 @@ def _parse_action(capture: seenby.Capture) -> seenby.ParseResult:
         _created(rows, request.get("collection"), request.get("record"), repo, answer.get("uri"))
     elif nsid == APPLY_WRITES:
         _apply_writes(rows, request, repo, answer)
-    # DELETE_RECORD names only the deleted record's key (the like, not the liked
-    # post), so beyond the viewer there is nothing to record: see the docs.
-    elif nsid != DELETE_RECORD:
+    elif nsid == DELETE_RECORD:
+        _deleted(rows, request, repo)
+    else:
         raise seenby.UnrecognizedPayload(f"unhandled action {nsid}")
     return rows.result()
+
+
+def _deleted(rows: Rows, request: dict[str, Any], repo: Any) -> None:
+    """An undone like, repost or follow. The request names only the user's own record
+    (not the post or account), so the interaction carries that record's URI, which the
+    like itself was stored with (from its createRecord answer or ``viewer.like``)."""
+    collection, rkey = request.get("collection"), request.get("rkey")
+    kind = RECORD_ACTIONS.get(collection) if isinstance(collection, str) else None
+    if kind is None:
+        return  # a post or another record deleted: not an interaction
+    if not isinstance(repo, str) or not isinstance(rkey, str) or not rkey:
+        raise seenby.UnrecognizedPayload("deleteRecord without repo and rkey")
+    rows.interaction(kind, record_id=f"at://{repo}/{collection}/{rkey}", undone=True)
 
 
 def _apply_writes(rows: Rows, request: dict[str, Any], repo: Any, answer: dict[str, Any]) -> None:
@@ -253,15 +266,24 @@ def _created(rows: Rows, collection: Any, record: Any, repo: Any, created_uri: A
     if collection in RECORD_ACTIONS:
         kind = RECORD_ACTIONS[collection]
         subject = record.get("subject")
+        record_id = created_uri if isinstance(created_uri, str) else None
         if kind == "follow":
             if not isinstance(subject, str):
                 raise seenby.UnrecognizedPayload("follow record without a subject DID")
-            rows.interaction("follow", account_id=subject, occurred_at=occurred_at)
+            rows.interaction(
+                "follow", account_id=subject, occurred_at=occurred_at, record_id=record_id
+            )
             return
         uri = subject.get("uri") if isinstance(subject, dict) else None
         if not is_post_uri(uri):
             raise seenby.UnrecognizedPayload(f"{collection} record without a post subject")
-        rows.interaction(kind, post_id=uri, account_id=did_of(uri), occurred_at=occurred_at)
+        rows.interaction(
+            kind,
+            post_id=uri,
+            account_id=did_of(uri),
+            occurred_at=occurred_at,
+            record_id=record_id,
+        )
     elif collection == POST_COLLECTION:
         reply_to, quoted = dig(record, "reply", "parent", "uri"), None
         if isinstance(created_uri, str) and isinstance(repo, str) and repo.startswith("did:"):

@@ -73,8 +73,9 @@ class Rows(RowCollector):
                     bio=raw.get("description") or None,
                 )
             )
-        if flags and dig(raw, "viewer", "following"):
-            self.interaction("follow", account_id=did, source="flag")
+        following = dig(raw, "viewer", "following")
+        if flags and following:
+            self.interaction("follow", account_id=did, source="flag", record_id=_uri(following))
         return did
 
     def viewer(self, did: str, handle: str | None = None) -> None:
@@ -168,10 +169,12 @@ class Rows(RowCollector):
 
     def _post_flags(self, uri: str, author_did: str, viewer: Any) -> None:
         """``viewer.like`` / ``viewer.repost`` hold the user's own record URI when set."""
-        if dig(viewer, "like"):
-            self.interaction("like", post_id=uri, account_id=author_did, source="flag")
-        if dig(viewer, "repost"):
-            self.interaction("repost", post_id=uri, account_id=author_did, source="flag")
+        for kind in ("like", "repost"):
+            record = dig(viewer, kind)
+            if record:
+                self.interaction(
+                    kind, post_id=uri, account_id=author_did, source="flag", record_id=_uri(record)
+                )
         if dig(viewer, "bookmarked") is True:
             self.interaction("bookmark", post_id=uri, account_id=author_did, source="flag")
 
@@ -214,6 +217,11 @@ class Rows(RowCollector):
                 repost_of_id=post_uri,
             )
         )
+
+
+def _uri(value: Any) -> str | None:
+    """A record's AT-URI, when ``value`` is one."""
+    return value if isinstance(value, str) and value.startswith("at://") else None
 
 
 def _quoted_uri(record_embed: Any) -> str | None:
