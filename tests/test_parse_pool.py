@@ -139,7 +139,12 @@ def test_the_server_parses_in_its_worker(server: Server) -> None:
         ["a1", 5],
         ["b2", 1],
     ]
-    assert workers_report(server) == {"running": 1, "restarts": 0, "parsed_in_server": 0}
+    assert workers_report(server) == {
+        "running": 1,
+        "restarts": 0,
+        "idle_stops": 0,
+        "parsed_in_server": 0,
+    }
 
 
 def test_a_killed_worker_loses_nothing_and_is_replaced(server: Server) -> None:
@@ -182,6 +187,32 @@ def test_a_worker_that_never_gets_ready_is_killed_and_the_server_parses(
         body = msgspec.json.encode({"captures": [capture(body=feed(POST_A))]})
         prepared = pool.prepare(body, T0)
         assert [o.status for o in prepared.outcomes] == ["parsed"]
-        assert pool.report() == {"running": 0, "restarts": 0, "parsed_in_server": 1}
+        assert pool.report() == {
+            "running": 0,
+            "restarts": 0,
+            "idle_stops": 0,
+            "parsed_in_server": 1,
+        }
+    finally:
+        pool.close()
+
+
+def test_workers_stop_when_idle_and_start_again_on_the_next_request(
+    monkeypatch: pytest.MonkeyPatch, plugins: PluginHost
+) -> None:
+    monkeypatch.setattr("seenby_server.parse_pool.IDLE_STOP_S", 0.4)
+    pool = ParsePool(plugins, 1)
+    try:
+        assert pool.wait_ready(60)
+        (first,) = [w.process for w in pool._workers]
+        wait_for(lambda: pool.report()["idle_stops"] == 1)
+        assert pool.report()["running"] == 0
+        assert first.wait(10) == 0  # stopped by closing its input, not killed
+        body = msgspec.json.encode({"captures": [capture(body=feed(POST_A))]})
+        assert [o.status for o in pool.prepare(body, T0).outcomes] == ["parsed"]
+        assert pool.report()["parsed_in_server"] == 1  # while the worker starts again
+        assert pool.wait_ready(60)
+        assert [o.status for o in pool.prepare(body, T0).outcomes] == ["parsed"]
+        assert pool.report()["parsed_in_server"] == 1
     finally:
         pool.close()

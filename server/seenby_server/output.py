@@ -41,7 +41,8 @@ def print_status(report: dict[str, Any]) -> None:
     workers = report.get("parse_workers")
     if workers:
         click.echo(
-            f"parse workers: {workers['running']} running, {workers['restarts']} restarted; "
+            f"parse workers: {workers['running']} running, {workers['restarts']} restarted, "
+            f"{workers['idle_stops']} stopped while idle; "
             f"{workers['parsed_in_server']} requests parsed in the server"
         )
     parsing = report.get("parsing") or []

@@ -50,6 +50,9 @@ MAX_RESTARTS = 5
 """Workers started again after dying, before the server parses everything itself."""
 START_TIMEOUT_S = 60.0
 """A worker that has not loaded its plugins by then is killed (and not used)."""
+IDLE_STOP_S = 600.0
+"""Workers are stopped after this long without a request (a server left running while
+the browser is closed holds no worker's memory); the next request starts them again."""
 STOP_TIMEOUT_S = 5.0
 
 _SIZES = struct.Struct("<II")
@@ -196,11 +199,17 @@ class ParsePool:
         self._starting = 0
         self._restarts_left = MAX_RESTARTS
         self._closed = False
+        self._size = size
+        self._asleep = False
+        self._last_request = time.monotonic()
+        self._closing = threading.Event()
         self.restarts = 0
+        self.idle_stops = 0
         self.prepared_here = 0
         """Requests prepared in the server process because no worker could take them."""
         for _ in range(size):
             self._start()
+        threading.Thread(target=self._stop_when_idle, name="parse-pool-idle", daemon=True).start()
 
     @property
     def ready(self) -> int:
@@ -209,11 +218,13 @@ class ParsePool:
             return len(self._workers)
 
     def report(self) -> dict[str, int]:
-        """For ``seenby status``: workers running, restarts, requests parsed in the server."""
+        """For ``seenby status``: workers running, restarted after dying, stopped while
+        idle, and requests parsed in the server."""
         with self._lock:
             return {
                 "running": len(self._workers),
                 "restarts": self.restarts,
+                "idle_stops": self.idle_stops,
                 "parsed_in_server": self.prepared_here,
             }
 
@@ -291,6 +302,7 @@ class ParsePool:
     def prepare(self, body: bytes, received_at: datetime) -> PreparedRequest:
         """Prepare a request in a worker, or here when none can (blocking; run it in a thread)."""
         plugins = self._plugins
+        self._wake()
         worker = self._take()
         if worker is not None:
             try:
@@ -330,7 +342,34 @@ class ParsePool:
         if restart:
             self._start()
 
+    def _wake(self) -> None:
+        """A request came: workers stopped while idle are started again (this request is
+        prepared here meanwhile)."""
+        with self._lock:
+            self._last_request = time.monotonic()
+            waking, self._asleep = self._asleep, False
+        if waking:
+            for _ in range(self._size):
+                self._start()
+
+    def _stop_when_idle(self) -> None:
+        while not self._closing.wait(min(30.0, IDLE_STOP_S / 4)):
+            with self._lock:
+                if time.monotonic() - self._last_request < IDLE_STOP_S or not self._workers:
+                    continue
+                if self._idle.qsize() < len(self._workers) or self._starting:
+                    continue  # one is busy after all, or starting
+                workers, self._workers = list(self._workers), set()
+                self._asleep = True
+                self.idle_stops += 1
+            while not self._idle.empty():
+                self._idle.get_nowait()
+            for worker in workers:
+                worker.stop()
+            log.info("parse workers stopped after %.0f s without a request", IDLE_STOP_S)
+
     def close(self) -> None:
+        self._closing.set()
         with self._lock:
             self._closed = True
             workers, self._workers = list(self._workers), set()
