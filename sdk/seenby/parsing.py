@@ -9,6 +9,10 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
+import msgspec
+
+from seenby.types import Capture, UnrecognizedPayload
+
 _MISSING = object()
 
 
@@ -138,11 +142,11 @@ def _next_json_start(text: str, start: int) -> int:
     return min(positions) if positions else -1
 
 
-def body_json(body: Any) -> Any:
-    """The capture body as JSON: already-decoded values pass through, text is decoded.
-
-    Raises ``ValueError`` when text is not JSON.
-    """
-    if isinstance(body, str):
-        return json.loads(body)
-    return body
+def capture_json(capture: Capture, what: str = "body", type: Any = Any) -> Any:
+    """``capture.json(type)``, with a body that is not JSON (or does not fit ``type``)
+    raised as :class:`seenby.UnrecognizedPayload` (``"<what> is not JSON: …"``): the
+    raw capture is kept with status ``unrecognized`` for ``seenby reparse``."""
+    try:
+        return capture.json(type)
+    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
+        raise UnrecognizedPayload(f"{what} is not JSON: {exc}") from exc

@@ -10,7 +10,7 @@ from typing import Any
 import msgspec
 
 import seenby
-from seenby.parsing import dig, parse_time
+from seenby.parsing import capture_json, dig, parse_time
 from seenby_plugins.bluesky.declaration import (
     ACTION_NSIDS,
     APPLY_WRITES,
@@ -83,10 +83,7 @@ def _read_operation(capture: seenby.Capture) -> str:
 
 
 def _body(capture: seenby.Capture) -> Any:
-    try:
-        return capture.json()
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise seenby.UnrecognizedPayload(f"body is not JSON: {exc}") from exc
+    return capture_json(capture)
 
 
 def _list(body: dict[str, Any], key: str) -> list[Any]:

@@ -10,6 +10,7 @@ from typing import Any
 import msgspec
 
 import seenby
+from seenby.parsing import capture_json
 from seenby.rows import RowCollector
 
 from .actions import parse_action
@@ -31,10 +32,7 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
     rows = RowCollector(PLATFORM.name)
     if capture.kind == "api":
         operation = capture.operation or _api_operation(capture.url)
-        try:
-            body = capture.json()
-        except msgspec.DecodeError as error:
-            raise seenby.UnrecognizedPayload(f"Voyager body is not JSON: {error}") from error
+        body = capture_json(capture, "Voyager body")
         if not isinstance(body, dict) or not ("data" in body or "included" in body):
             raise seenby.UnrecognizedPayload("not a Voyager response (no data or included)")
         _read_or_refuse([body], rows)

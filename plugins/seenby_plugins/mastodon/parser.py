@@ -11,6 +11,7 @@ from urllib.parse import parse_qs
 import msgspec
 
 import seenby
+from seenby.parsing import capture_json
 from seenby_plugins.mastodon.declaration import (
     ACCOUNT_ACTION_PATTERN,
     ACCOUNT_ACTIONS,
@@ -79,10 +80,7 @@ def _read_operation(capture: seenby.Capture) -> str:
 
 
 def _body(capture: seenby.Capture) -> Any:
-    try:
-        return capture.json()
-    except (msgspec.DecodeError, msgspec.ValidationError) as exc:
-        raise seenby.UnrecognizedPayload(f"body is not JSON: {exc}") from exc
+    return capture_json(capture)
 
 
 def _array(body: Any, operation: str) -> list[Any]:

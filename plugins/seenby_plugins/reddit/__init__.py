@@ -8,9 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import msgspec
-
 import seenby
+from seenby.parsing import capture_json
 
 from .actions import parse_action
 from .shreddit import parse_shreddit
@@ -113,10 +112,7 @@ def seenby_parse(capture: seenby.Capture) -> seenby.ParseResult | None:
     elif capture.kind == "document" or "/svc/shreddit/" in capture.url:
         result = parse_shreddit(capture.text())
     elif capture.kind == "api":
-        try:
-            body = capture.json()
-        except (msgspec.DecodeError, msgspec.ValidationError) as error:
-            raise seenby.UnrecognizedPayload(f"Reddit API body is not JSON: {error}") from error
+        body = capture_json(capture, "Reddit API body")
         result = _parse_json(body, capture.url)
     elif capture.kind == "dom":
         raise seenby.UnrecognizedPayload("Reddit declares no DOM actions")

@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 import seenby
-from seenby.parsing import dig
+from seenby.parsing import capture_json, dig
 from seenby.rows import RowCollector
 from seenby_plugins.x.actions import read_action
 from seenby_plugins.x.declaration import (
@@ -65,10 +65,7 @@ def operation_name(capture: seenby.Capture) -> str | None:
 
 
 def _read_api(rows: RowCollector, capture: seenby.Capture, operation: str | None) -> None:
-    try:
-        body = capture.json()
-    except ValueError as exc:
-        raise seenby.UnrecognizedPayload(f"X answer is not JSON: {exc}") from exc
+    body = capture_json(capture, "X answer")
     data = dig(body, "data")
     if not isinstance(data, dict) or not data:
         messages = [str(dig(error, "message")) for error in dig(body, "errors", default=[])]
