@@ -94,32 +94,3 @@ def test_recorded_payload_lands_in_posts_latest(server: Server, platform: str) -
     assert rows == [[platform, *expected.values()]]
     overlay_ids = {o["post_id"] for o in response.json()["overlays"]}
     assert post_id in overlay_ids
-
-
-def bluesky_action(name: str) -> dict[str, object]:
-    action = json.loads((FIXTURES / "bluesky" / "synthetic_actions.json").read_text())[name]
-    return capture(
-        action["url"],
-        action["response"],
-        kind="action",
-        method="POST",
-        request_body=action["request"],
-        page_url="https://bsky.app/",
-    )
-
-
-def test_a_bluesky_unlike_marks_the_stored_like_undone(server: Server) -> None:
-    """deleteRecord names only the like record; the like was stored with that record's
-    URI, from its createRecord answer or from a timeline's ``viewer.like``."""
-    liked = "SELECT undone, record_id IS NOT NULL FROM interactions WHERE kind = 'like'"
-    server.post_captures(bluesky_action("like"))
-    assert server.sql(liked) == [[False, True]]
-    server.post_captures(bluesky_action("unlike"))
-    assert server.sql(liked) == [[True, True]]
-    # Liked again (a new record, seen as the timeline's flag), then undone in one request.
-    timeline = json.loads((FIXTURES / "bluesky" / "synthetic_getTimeline.json").read_text())
-    url = "https://bsky.social/xrpc/app.bsky.feed.getTimeline?limit=30"
-    server.post_captures(capture(url, timeline, page_url="https://bsky.app/"))
-    assert server.sql(liked) == [[False, True]]
-    server.post_captures(bluesky_action("like"), bluesky_action("unlike"))
-    assert server.sql(liked) == [[True, True]]

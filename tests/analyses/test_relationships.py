@@ -114,3 +114,21 @@ def test_hacker_news_pages_alone_give_a_mutual_relationship(make_server: Any) ->
     )
     assert sum(w[1] for w in weeks) == sum(sum(v[:2]) for v in by_author.values())
     assert all(w[3] == 1.0 for w in weeks)  # fewer than 5 people: all attention to the top 5
+
+
+def test_a_bluesky_unlike_marks_the_stored_like_undone(server: Server) -> None:
+    """deleteRecord names only the like record; the like was stored with that record's
+    URI, from its createRecord answer or from a timeline's ``viewer.like``."""
+    liked = "SELECT undone, record_id IS NOT NULL FROM interactions WHERE kind = 'like'"
+    server.post_captures(action("like"))
+    assert server.sql(liked) == [[False, True]]
+    server.post_captures(action("unlike"))
+    assert server.sql(liked) == [[True, True]]
+    # Liked again (a new record, seen as the timeline's flag), then undone in one request.
+    url = "https://bsky.social/xrpc/app.bsky.feed.getTimeline?limit=30"
+    server.post_captures(
+        capture(url, load("synthetic_getTimeline.json"), page_url="https://bsky.app/")
+    )
+    assert server.sql(liked) == [[False, True]]
+    server.post_captures(action("like"), action("unlike"))
+    assert server.sql(liked) == [[True, True]]
