@@ -5,8 +5,10 @@ Printed beside a naive baseline measured in the same run: `json.loads` plus one
 INSERT per row into a DuckDB file, the way a first prototype would do it.
 
 Each request carries 25 captures (2.6 MB, about what the extension's 2 MiB batches
-hold of X timelines). The clock stops when a read sees every post, so the merge of
-the last rows is counted. Throughput is measured with 1, 2 and 4 requests in flight:
+hold of X timelines). Timing starts once the server's parse worker runs, and every
+timed request must have been parsed there (docs/architecture.md, "Parse workers").
+The clock stops when a read sees every post, so the merge of the last rows is
+counted. Throughput is measured with 1, 2 and 4 requests in flight:
 one browser sends one batch at a time; several (or a bulk import) send more, and
 the server commits requests that queue behind its writer together.
 
@@ -92,6 +94,7 @@ def bench_server(
                 "authorization": f"Bearer {server.token}",
                 "content-type": "application/json",
             }
+            wait_for_parse_worker(server)
             with httpx.Client(base_url=server.url, headers=headers, timeout=120) as client:
                 client.post(path, content=bodies[0]).raise_for_status()  # warm-up
 
@@ -109,9 +112,23 @@ def bench_server(
             elapsed = time.perf_counter() - started
             parsed = server.sql("SELECT count(*) FROM captures WHERE parse_status='parsed'")[0][0]
             assert parsed == len(payloads), f"only {parsed} of {len(payloads)} captures parsed"
+            workers = server.request("GET", "/api/v1/status").json()["parse_workers"]
+            assert workers is None or workers["parsed_in_server"] == 0, workers
         finally:
             server.stop()
     return elapsed, posts, len(bodies) - 1
+
+
+def wait_for_parse_worker(server: Server) -> None:
+    """Measure the steady state: the server's parse worker takes about a second to start
+    (requests that come earlier are parsed in the server process)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        workers = server.request("GET", "/api/v1/status").json()["parse_workers"]
+        if workers is None or workers["running"] > 0:
+            return
+        time.sleep(0.1)
+    raise RuntimeError("the server's parse worker did not start")
 
 
 def naive_baseline(payloads: list[str]) -> tuple[float, int]:
