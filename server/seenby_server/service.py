@@ -117,8 +117,11 @@ class Seenby:
         return prepare_request(self.plugins, body, received_at)
 
     async def _reparse_items(self, items: Sequence[StoredCapture]) -> list[ParseOutcome]:
-        parsed = parse_batch(self.plugins, items)
-        frames = parsed.rows.frames()
+        # Parsing a page of stored captures takes a while: off the event loop, which
+        # keeps answering the extension meanwhile.
+        loop = asyncio.get_running_loop()
+        parsed = await loop.run_in_executor(None, parse_batch, self.plugins, items)
+        frames = await loop.run_in_executor(None, parsed.rows.frames)
 
         def parse_again(cur: Any) -> list[ParseOutcome]:
             write_frames(cur, frames)
@@ -189,14 +192,8 @@ class Seenby:
             return rows, int(remaining) - len(rows)
 
         rows, remaining = await self.store.read(load)
-        items = []
-        for row in rows:
-            item = stored_from_row(row)
-            if item.capture.platform is None:
-                # A plugin installed since may recognise it now; the status write stores it.
-                inferred = self.plugins.infer_platform(item.capture.url, item.capture.page_url)
-                item.capture = msgspec.structs.replace(item.capture, platform=inferred)
-            items.append(item)
+        loop = asyncio.get_running_loop()
+        items = await loop.run_in_executor(None, self._stored_items, rows)
         outcomes = await self._reparse_items(items)
         statuses: dict[str, int] = defaultdict(int)
         for outcome in outcomes:
@@ -207,6 +204,18 @@ class Seenby:
             next_after=rows[-1]["id"] if rows and remaining > 0 else None,
             remaining=max(remaining, 0),
         )
+
+    def _stored_items(self, rows: list[dict[str, Any]]) -> list[StoredCapture]:
+        """Captures rebuilt from their rows (bodies decompressed) for reparse."""
+        items = []
+        for row in rows:
+            item = stored_from_row(row)
+            if item.capture.platform is None:
+                # A plugin installed since may recognise it now; the status write stores it.
+                inferred = self.plugins.infer_platform(item.capture.url, item.capture.page_url)
+                item.capture = msgspec.structs.replace(item.capture, platform=inferred)
+            items.append(item)
+        return items
 
     async def refresh(self) -> RefreshReport:
         """Run every plugin's refresh now (``seenby refresh``)."""

@@ -1,0 +1,45 @@
+"""Reparse through the server's service: parsing runs off the event loop."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+import seenby
+from conftest import capture, run_async
+from seenby_server.config import Paths, ServerSettings
+from seenby_server.plugins import load_plugins
+from seenby_server.service import Seenby
+from seenby_server.store import Store
+from support import example_plugin
+
+
+def test_reparse_parses_off_the_event_loop(tmp_path: Path) -> None:
+    """A page of reparse is seconds of parsing: the event loop keeps answering meanwhile."""
+    parsed_on: list[str] = []
+
+    class Probe:
+        @staticmethod
+        @seenby.hookimpl
+        def seenby_parse(capture: seenby.Capture) -> None:
+            parsed_on.append(threading.current_thread().name)
+
+    host = load_plugins([example_plugin, Probe()], entry_points=False)
+    store = Store(tmp_path / "t.duckdb")
+    service = Seenby(ServerSettings(paths=Paths(tmp_path)), store, host)
+    body = msgspec.json.encode({"captures": [capture(body={"posts": []}) for _ in range(3)]})
+
+    async def run() -> tuple[str, Any]:
+        await service.ingest(body, with_overlays=False)
+        parsed_on.clear()
+        return threading.current_thread().name, await service.reparse()
+
+    try:
+        loop_thread, result = run_async(run)
+    finally:
+        service.close()
+    assert result.processed == 3
+    assert len(parsed_on) == 3 and loop_thread not in parsed_on
