@@ -12,12 +12,14 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+import pyarrow as pa
 import pytest
 
 from conftest import FIXTURES, Server, capture
 from seenby_server.parse_pool import ParsePool
 from seenby_server.plugins import PluginHost, load_plugins
 from seenby_server.prepare import BadBatch, PreparedRequest, prepare_request
+from seenby_server.rowtables import RowTables
 from test_capture_api import POST_A, POST_B, feed
 from test_platform_ingest import CASES
 
@@ -95,7 +97,12 @@ def test_a_worker_prepares_every_platform_exactly_as_the_server_would(
 ) -> None:
     body = fixture_batch()
     there = pool.prepare(body, T0)
-    same(there, prepare_request(plugins, body, T0))
+    here = prepare_request(plugins, body, T0)
+    same(there, here)
+    # A merge or a group commit may hold requests prepared both ways.
+    both = RowTables.concat([there.rows, here.rows])
+    assert len(both) == 2 * len(here.rows) and both.frames().posts.height > 0
+    assert pa.concat_tables([there.captures, here.captures]).num_rows == 2 * here.captures.num_rows
     statuses = {o.capture_id: o.status for o in there.outcomes}
     assert statuses == {**dict.fromkeys(CASES, "parsed"), "unknown": "unhandled"}
     assert [r.index for r in there.rejected] == [len(CASES) + 1]
