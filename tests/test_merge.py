@@ -118,11 +118,17 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
     """Raw captures committed with rows_merged = false, then the process died."""
     plugins = load_plugins([example_plugin], entry_points=False)
     body = {"posts": [{"id": "p1", "author": "ana", "likes": 7}]}
-    item = validate(msgspec.Raw(msgspec.json.encode(capture(body=body, capture_id="c1"))), plugins)
-    assert not isinstance(item, str)
+    items = []
+    # c2's rows do not fit the tables: it alone ends as an error, and start-up goes on.
+    for capture_id, sent in (("c1", body), ("c2", {"mistyped": True})):
+        item = validate(
+            msgspec.Raw(msgspec.json.encode(capture(body=sent, capture_id=capture_id))), plugins
+        )
+        assert not isinstance(item, str)
+        items.append(item)
     store = Store(tmp_path / "t.duckdb")
-    outcome = ParseOutcome(capture_id="c1", status="parsed")
-    store.write_sync(lambda cur: store_raw(cur, capture_rows([item], T0, [outcome], {"c1"})))
+    outcomes = [ParseOutcome(capture_id=c, status="parsed") for c in ("c1", "c2")]
+    store.write_sync(lambda cur: store_raw(cur, capture_rows(items, T0, outcomes, {"c1", "c2"})))
     store.close()  # no merger held the rows: as after kill -9
 
     store = Store(tmp_path / "t.duckdb")
@@ -130,13 +136,15 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
         assert store.read_sync(
             lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall()
         ) == [(0,)]
-        assert RowMerger(store).recover(plugins) == 1
+        assert RowMerger(store).recover(plugins) == 2
         assert store.read_sync(
             lambda cur: cur.execute("SELECT post_id, likes FROM posts_latest").fetchall()
         ) == [("p1", 7)]
         assert store.read_sync(
-            lambda cur: cur.execute("SELECT parse_status, rows_merged FROM captures").fetchall()
-        ) == [("parsed", True)]
+            lambda cur: cur.execute(
+                "SELECT id, parse_status, rows_merged FROM captures ORDER BY id"
+            ).fetchall()
+        ) == [("c1", "parsed", True), ("c2", "error", True)]
         assert RowMerger(store).recover(plugins) == 0
     finally:
         store.close()
@@ -157,7 +165,7 @@ def test_row_times_are_exact_to_the_microsecond() -> None:
         for n, value in enumerate(values)
     ]
     batch.add("c1", naive, seenby.ParseResult(posts=posts))
-    frame = batch.frames().posts
+    frame = RowTables.of_batch(batch).frames().posts
     assert frame["created_at"].to_list() == [
         values[0],
         None,

@@ -1,4 +1,5 @@
-"""Reparse through the server's service: parsing runs off the event loop."""
+"""Reparse through the server's service: off the event loop, and a capture whose rows do
+not fit fails alone."""
 
 from __future__ import annotations
 
@@ -43,3 +44,32 @@ def test_reparse_parses_off_the_event_loop(tmp_path: Path) -> None:
         service.close()
     assert result.processed == 3
     assert len(parsed_on) == 3 and loop_thread not in parsed_on
+
+
+def test_rows_that_do_not_fit_fail_only_their_capture_on_reparse(tmp_path: Path) -> None:
+    """Reparse (like ingest, and recovery after a crash) keeps the other captures' rows."""
+    host = load_plugins([example_plugin], entry_points=False)
+    store = Store(tmp_path / "t.duckdb")
+    service = Seenby(ServerSettings(paths=Paths(tmp_path)), store, host)
+    post = {"id": "p1", "author": "u1", "text": "one"}
+    body = msgspec.json.encode(
+        {"captures": [capture(body={"posts": [post]}), capture(body={"mistyped": True})]}
+    )
+
+    async def run() -> Any:
+        await service.ingest(body, with_overlays=False)
+        return await service.reparse()
+
+    try:
+        result = run_async(run)
+        assert result.statuses == {"parsed": 1, "error": 1}
+        errors = store.read_sync(
+            lambda cur: cur.execute(
+                "SELECT parse_error FROM captures WHERE parse_status = 'error'"
+            ).fetchall()
+        )
+        assert len(errors) == 1 and "do not fit the tables" in errors[0][0]
+        posts = store.read_sync(lambda cur: cur.execute("SELECT post_id FROM posts").fetchall())
+        assert posts == [("p1",)]
+    finally:
+        service.close()

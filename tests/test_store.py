@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 import seenby
+from seenby_server.rowtables import RowTables
 from seenby_server.schema import CORE_OWNER, MIGRATIONS
 from seenby_server.store import Store, StoreError, migrate, open_database
 from seenby_server.writes import ParsedBatch, write_frames
@@ -27,7 +28,7 @@ def result(followers: int | None, likes: int, text: str | None = "hello") -> see
 def write(store: Store, capture_id: str, at: datetime, parsed: seenby.ParseResult) -> None:
     batch = ParsedBatch()
     batch.add(capture_id, at, parsed)
-    store.write_sync(lambda cur: write_frames(cur, batch.frames()))
+    store.write_sync(lambda cur: write_frames(cur, RowTables.of_batch(batch).frames()))
 
 
 def rows(store: Store, sql: str) -> list[tuple]:
@@ -74,7 +75,7 @@ def test_duplicates_within_one_batch_are_merged(store: Store) -> None:
     batch = ParsedBatch()
     batch.add("c1", T0, result(100, 5))
     batch.add("c2", T0 + timedelta(minutes=1), result(None, 6, text=None))
-    store.write_sync(lambda cur: write_frames(cur, batch.frames()))
+    store.write_sync(lambda cur: write_frames(cur, RowTables.of_batch(batch).frames()))
     assert rows(store, "SELECT followers FROM accounts") == [(100,)]
     assert rows(store, "SELECT likes FROM posts_latest") == [(6,)]
 

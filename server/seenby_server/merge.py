@@ -126,7 +126,7 @@ class RowMerger:
             if without_rows:  # e.g. a capture that no longer parses: nothing to merge
                 cur.execute("UPDATE captures SET rows_merged = true WHERE id IN ?", [without_rows])
 
-        self._store.write_sync(write, then=lambda _: self.add(RowTables.of_batch(parsed.rows)))
+        self._store.write_sync(write, then=lambda _: self.add(parsed.rows))
         self._store.settle_sync()
 
 

@@ -22,6 +22,7 @@ import pyarrow as pa
 from seenby import Capture, ParseResult, UnrecognizedPayload
 from seenby_server.bodies import COMPRESS_FROM, compress, decompress
 from seenby_server.plugins import PluginHost, describe
+from seenby_server.rowtables import RowTables
 from seenby_server.writes import ParsedBatch, run_with
 
 ParseStatus = Literal["parsed", "partial", "unrecognized", "error", "unhandled"]
@@ -138,8 +139,8 @@ def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture
 
 
 def compress_bodies(items: Iterable[StoredCapture]) -> None:
-    """Compress the bodies too large to store as text (idempotent). Run it in the parser
-    thread: zstd releases the GIL, and the writer then only stores the result."""
+    """Compress the bodies too large to store as text (idempotent), before the writer
+    sees them: it then only stores the result (prepare.py)."""
     for item in items:
         if item.body is not None or item.body_zstd is not None:
             continue
@@ -250,9 +251,9 @@ def parse_each(plugins: PluginHost, items: Iterable[StoredCapture]) -> list[Pars
 
 @dataclass
 class ParsedCaptures:
-    """The rows of a batch of parsed captures, as frames ready to write, and their outcomes."""
+    """The rows of a batch of parsed captures, as Arrow tables, and their outcomes."""
 
-    rows: ParsedBatch
+    rows: RowTables
     outcomes: list[ParseOutcome]
 
     @classmethod
@@ -273,11 +274,35 @@ class ParsedCaptures:
             if entry.result is not None:
                 batch.add(capture.id, capture.captured_at, entry.result)
             outcomes.append(entry.outcome)
-        return cls(rows=batch, outcomes=outcomes)
+        return cls(rows=_tables(batch, outcomes), outcomes=outcomes)
+
+
+def _tables(batch: ParsedBatch, outcomes: list[ParseOutcome]) -> RowTables:
+    """The rows as tables. A capture whose rows do not fit their columns (a plugin put a
+    number where text goes) is marked ``error`` and keeps only its raw body for
+    ``seenby reparse``; the other captures' rows are kept."""
+    try:
+        return RowTables.of_batch(batch)
+    except Exception:  # pyarrow's conversion errors have no common base
+        return _tables_of_each(batch, outcomes)
+
+
+def _tables_of_each(batch: ParsedBatch, outcomes: list[ParseOutcome]) -> RowTables:
+    kept: list[RowTables] = []
+    by_id = {outcome.capture_id: outcome for outcome in outcomes}
+    for capture_id in batch.captures:
+        try:
+            kept.append(RowTables.of_batch(batch.of_captures({capture_id})))
+        except Exception as exc:
+            outcome = by_id[capture_id]
+            outcome.status = "error"
+            outcome.error = f"its rows do not fit the tables: {describe(exc)}"[:4000]
+    return RowTables.concat(kept)
 
 
 def parse_batch(plugins: PluginHost, items: Iterable[StoredCapture]) -> ParsedCaptures:
-    """Parse captures and gather their rows for one write."""
+    """Parse captures and gather their rows for one write (on arrival, reparse and
+    recovery alike)."""
     return ParsedCaptures.collect(parse_each(plugins, items))
 
 

@@ -18,7 +18,6 @@ import pyarrow as pa
 
 from seenby_server.pipeline import (
     CaptureIn,
-    ParsedCaptures,
     ParseOutcome,
     Rejection,
     StoredCapture,
@@ -26,7 +25,7 @@ from seenby_server.pipeline import (
     parse_batch,
     validate,
 )
-from seenby_server.plugins import PluginHost, describe
+from seenby_server.plugins import PluginHost
 from seenby_server.rowtables import RowTables
 
 MAX_CAPTURES_PER_BATCH = 1_000
@@ -117,32 +116,8 @@ def prepare_request(plugins: PluginHost, body: bytes, received_at: datetime) -> 
         else:
             valid.append(checked)
     parsed = parse_batch(plugins, valid)
-    rows = _row_tables(parsed)
-    table = capture_rows(valid, received_at, parsed.outcomes, set(rows.captures))
-    return PreparedRequest(rejected, parsed.outcomes, table, rows)
-
-
-def _row_tables(parsed: ParsedCaptures) -> RowTables:
-    """The parsed rows as tables. A capture whose rows do not fit their columns (a plugin
-    put a number where text goes) is marked ``error`` and keeps only its raw body for
-    ``seenby reparse``; the other captures' rows are kept."""
-    try:
-        return RowTables.of_batch(parsed.rows)
-    except Exception:  # pyarrow's conversion errors have no common base
-        return _row_tables_of_each(parsed)
-
-
-def _row_tables_of_each(parsed: ParsedCaptures) -> RowTables:
-    kept: list[RowTables] = []
-    outcomes = {outcome.capture_id: outcome for outcome in parsed.outcomes}
-    for capture_id in parsed.rows.captures:
-        try:
-            kept.append(RowTables.of_batch(parsed.rows.of_captures({capture_id})))
-        except Exception as exc:
-            outcome = outcomes[capture_id]
-            outcome.status = "error"
-            outcome.error = f"its rows do not fit the tables: {describe(exc)}"[:4000]
-    return RowTables.concat(kept)
+    table = capture_rows(valid, received_at, parsed.outcomes, set(parsed.rows.captures))
+    return PreparedRequest(rejected, parsed.outcomes, table, parsed.rows)
 
 
 def capture_rows(

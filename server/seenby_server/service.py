@@ -102,10 +102,9 @@ class Seenby:
             await self.store.settle()
             for capture_id in statuses.keys() & self.merger.write_failures.keys():
                 statuses[capture_id] = "error"
-        accepted = prepared.captures.num_rows
         return IngestResult(
             accepted=len(committed.fresh),
-            duplicates=accepted - len(committed.fresh),
+            duplicates=prepared.captures.num_rows - len(committed.fresh),
             rejected=prepared.rejected,
             overlays=overlays,
             statuses=statuses,

@@ -160,11 +160,6 @@ class ParsedBatch:
         self._impressions.append((capture_id, platform, post_id, seen_at, dwell_ms, page_url))
         self._captures[capture_id] = None
 
-    def frames(self) -> RowFrames:
-        return RowFrames(
-            **{name: pl.DataFrame(pl.from_arrow(table)) for name, table in self.tables().items()}
-        )
-
     def tables(self) -> dict[str, pa.Table]:
         """One Arrow table per :class:`RowFrames` table.
 
