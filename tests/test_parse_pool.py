@@ -15,7 +15,7 @@ import msgspec
 import pyarrow as pa
 import pytest
 
-from conftest import FIXTURES, Server, capture
+from conftest import FIXTURES, Server, capture, run_cli
 from seenby_server.parse_pool import ParsePool
 from seenby_server.plugins import PluginHost, load_plugins
 from seenby_server.prepare import BadBatch, PreparedRequest, prepare_request
@@ -223,3 +223,19 @@ def test_workers_stop_when_idle_and_start_again_on_the_next_request(
         assert pool.report()["parsed_in_server"] == 1
     finally:
         pool.close()
+
+
+def test_the_server_can_parse_without_workers(make_server: Any) -> None:
+    """``SEENBY_PARSE_WORKERS=0``: no worker process, the server parses by itself."""
+    server: Server = make_server(SEENBY_PARSE_WORKERS="0")
+    assert server.process is not None
+    result = server.post_captures(capture(body=feed(POST_A))).json()
+    assert list(result["statuses"].values()) == ["parsed"]
+    assert server.request("GET", "/api/v1/status").json()["parse_workers"] is None
+    assert worker_pids(server.process.pid) == []
+
+
+def test_seenby_status_shows_the_parse_workers(server: Server) -> None:
+    wait_for(lambda: workers_report(server)["running"] == 1)
+    shown = run_cli(server.data_dir, "status").stdout
+    assert "parse workers: 1 running, 0 restarted, 0 stopped while idle" in shown

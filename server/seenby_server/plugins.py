@@ -121,7 +121,9 @@ class PluginHost:
     def take_failure_log(self) -> list[tuple[str, str, str]]:
         """(plugin, hook, error) of each failure since the last call."""
         with self._lock:
-            taken, self._failure_log = self._failure_log or [], []
+            if self._failure_log is None:
+                return []
+            taken, self._failure_log = self._failure_log, []
             return taken
 
     @property
