@@ -48,7 +48,7 @@ screenshots: install extension
 	SEENBY_E2E_PLUGINS= SEENBY_SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest -q tests/e2e/test_screenshots.py
 
 # Each prints its figures beside its target; overlay_scale takes --sizes 1000000 for the 1M run.
-BENCHMARKS := startup ingest overlay_latency overlay_scale eval_audience
+BENCHMARKS := startup ingest overlay_latency page_cost overlay_scale eval_audience
 
 bench: install extension
 	@for b in $(BENCHMARKS); do $(BIN)/python bench/$$b.py || exit 1; done

@@ -1,7 +1,8 @@
 """Overlay latency and content-script cost, measured in real headless Chromium.
 
-The built extension runs in Debian's Chromium, paired with a real `seenby serve`, on
-the routed X page of the end-to-end tests (tests/e2e/). The page records
+The extension's perf build (`npm run build:perf`: the build users get, with the
+content script's User Timing measures on) runs in Debian's Chromium, paired with a real
+`seenby serve`, on the routed X page of the end-to-end tests (tests/e2e/). The page records
 `performance.now()` when it inserts each post; a MutationObserver in the page watches
 each badge's open shadow root and records when the badge first shows a figure. Pages
 are loaded while the end of the timeline is in view, so new posts render on screen.
@@ -43,7 +44,8 @@ path (`seenby-capture:*`: copying the site's responses and sending them to the
 background) is per response, not per post, and is reported separately.
 
 Tracing adds some CPU of its own to every callback; the CPU figure includes it (except
-the measures' trace events), so it errs high.
+the measures' trace events), so it errs high. bench/page_cost.py measures the build
+users get with nothing measuring inside the browser, and all it costs the page.
 
     .venv/bin/python bench/overlay_latency.py [--pages 12] [--no-trace]
 """
@@ -65,6 +67,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from playwright.sync_api import BrowserContext, Page, sync_playwright  # noqa: E402
 
 from e2e.harness import CHROMIUM, build_extension, paired_browser, start_server  # noqa: E402
+from timeline import browse_timeline  # noqa: E402
 
 LATENCY_TARGET_MS = 300.0
 CPU_TARGET_MS_PER_20 = 2.0
@@ -359,27 +362,24 @@ def main() -> int:
     if not CHROMIUM.exists():
         print(f"overlay latency: skipped, {CHROMIUM} is missing")
         return 0
-    build_extension()
+    extension = build_extension(perf=True)
     with tempfile.TemporaryDirectory(prefix="seenby-bench-") as data:
         server = start_server(Path(data))
         try:
-            with sync_playwright() as playwright, paired_browser(playwright, server) as browser:
+            with (
+                sync_playwright() as playwright,
+                paired_browser(playwright, server, extension) as browser,
+            ):
                 browser.context.add_init_script(WATCH_BADGES)
                 trace = None if args.no_trace else CpuTrace(browser.context, browser.ext_id)
                 page = browser.open("x", before_load=trace.start if trace else None)
-                first_page_end = None
-                for _ in range(args.pages - 1):
-                    # Keep the end of the timeline in view: the next page renders on screen.
-                    page.evaluate(
-                        "() => document.querySelector('#timeline').lastElementChild"
-                        ".scrollIntoView({block: 'start'})"
-                    )
-                    page.wait_for_timeout(400)
-                    if first_page_end is None:  # the first page is filled by now
-                        first_page_end = page.evaluate("() => performance.now()")
-                    page.evaluate("() => window.__e2e.loadMore()")
-                    page.wait_for_timeout(600)
-                page.wait_for_timeout(1500)
+                first_page_end: float | None = None
+
+                def first_page_done() -> None:  # the first page is filled by now
+                    nonlocal first_page_end
+                    first_page_end = page.evaluate("() => performance.now()")
+
+                browse_timeline(page, args.pages, first_page_done)
                 if first_page_end is None:
                     first_page_end = page.evaluate("() => performance.now()")
                 figures = page.evaluate(READ_FIGURES, first_page_end)

@@ -1,6 +1,10 @@
 // Builds dist/chromium and dist/firefox: esbuild bundles each entry into one classic
 // script (content scripts and Firefox's background page cannot be modules), copies the
 // popup's page, draws the icons and writes each browser's manifest.
+//
+// `--perf` builds dist/chromium-perf instead: the same extension with the content
+// script's User Timing measures on (src/content/perf.ts), for bench/overlay_latency.py.
+// The builds users get record none.
 
 import { existsSync } from "node:fs";
 import { copyFile, mkdir, readFile, rm, writeFile } from "node:fs/promises";
@@ -19,10 +23,13 @@ const ENTRIES = {
   popup: "src/popup/popup.ts",
 };
 const STATIC_FILES = ["src/popup/popup.html", "src/popup/popup.css"];
-const TARGETS = {
-  chromium: ["chrome120"],
-  firefox: ["firefox128"],
-};
+const PERF = process.argv.includes("--perf");
+const TARGETS = PERF
+  ? { chromium: ["chrome120"] }
+  : {
+      chromium: ["chrome120"],
+      firefox: ["firefox128"],
+    };
 
 const missing = [...Object.values(ENTRIES), ...STATIC_FILES].filter((path) => !existsSync(join(root, path)));
 if (missing.length > 0) {
@@ -38,7 +45,7 @@ if (!Array.isArray(hosts) || !hosts.every((host) => typeof host === "string")) {
 }
 
 for (const [target, esTarget] of Object.entries(TARGETS)) {
-  const out = join(root, "dist", target);
+  const out = join(root, "dist", PERF ? `${target}-perf` : target);
   await rm(out, { recursive: true, force: true });
   await mkdir(join(out, "icons"), { recursive: true });
   await build({
@@ -50,11 +57,12 @@ for (const [target, esTarget] of Object.entries(TARGETS)) {
     platform: "browser",
     charset: "utf8",
     legalComments: "none",
+    define: { SEENBY_PERF: String(PERF) },
     logLevel: "warning",
   });
   for (const file of STATIC_FILES) await copyFile(join(root, file), join(out, file.split("/").at(-1)));
   for (const size of ICON_SIZES) await writeFile(join(out, "icons", `icon-${size}.png`), iconPng(size));
   const manifest = makeManifest(target, { version: pkg.version, hosts });
   await writeFile(join(out, "manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  console.log(`built dist/${target}`);
+  console.log(`built ${out.slice(root.length + 1)}`);
 }

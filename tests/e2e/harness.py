@@ -32,6 +32,8 @@ from .site_routes import Site, make_sites  # noqa: E402
 
 EXTENSION = ROOT / "extension"
 DIST = EXTENSION / "dist" / "chromium"
+DIST_PERF = EXTENSION / "dist" / "chromium-perf"
+"""The benchmark's build: DIST with the content script's User Timing measures on."""
 CHROMIUM = Path("/usr/bin/chromium")
 E2E_SUPPORT = HERE / "support"
 PLUGINS = os.environ.get("SEENBY_E2E_PLUGINS", "example_plugin,annotate_figures")
@@ -56,16 +58,18 @@ def _newest_source_mtime() -> float:
     return newest
 
 
-def build_extension() -> Path:
-    """dist/chromium, built with `npm ci && npm run build` when missing or older than its sources."""
-    manifest = DIST / "manifest.json"
+def build_extension(perf: bool = False) -> Path:
+    """dist/chromium (`perf`: dist/chromium-perf), built with `npm ci && npm run build`
+    (`build:perf`) when missing or older than its sources."""
+    dist = DIST_PERF if perf else DIST
+    manifest = dist / "manifest.json"
     if manifest.exists() and manifest.stat().st_mtime >= _newest_source_mtime():
-        return DIST
+        return dist
     if not (EXTENSION / "package.json").exists():
         raise RuntimeError("extension/package.json is missing: nothing to build")
     lock = EXTENSION / "package-lock.json"
     modules = EXTENSION / "node_modules" / ".package-lock.json"
-    steps = [["npm", "run", "build"]]
+    steps = [["npm", "run", "build:perf" if perf else "build"]]
     if not modules.exists() or (lock.exists() and lock.stat().st_mtime > modules.stat().st_mtime):
         steps.insert(0, ["npm", "ci", "--no-audit", "--no-fund"])
     for step in steps:
@@ -74,7 +78,7 @@ def build_extension() -> Path:
             raise RuntimeError(f"{' '.join(step)} failed:\n{done.stdout}\n{done.stderr}")
     if not manifest.exists():
         raise RuntimeError(f"the build made no {manifest}")
-    return DIST
+    return dist
 
 
 # --- the server ------------------------------------------------------------------
@@ -295,11 +299,17 @@ class Browser:
 
 @contextmanager
 def profile_browser(
-    playwright: Playwright, server: Server, profile: Path, *, pair: bool = True
+    playwright: Playwright,
+    server: Server,
+    profile: Path,
+    *,
+    pair: bool = True,
+    extension: Path = DIST,
 ) -> Iterator[Browser]:
-    """Chromium on the profile directory `profile`, with the routed sites; paired with
-    `server` through the popup, or (`pair=False`) as the profile already is."""
-    context = launch(playwright, profile)
+    """Chromium on the profile directory `profile` with the `extension` build and the
+    routed sites; paired with `server` through the popup, or (`pair=False`) as the
+    profile already is."""
+    context = launch(playwright, profile, extension)
     try:
         ext_id = extension_id(context)
         sites = make_sites()
@@ -312,10 +322,12 @@ def profile_browser(
 
 
 @contextmanager
-def paired_browser(playwright: Playwright, server: Server) -> Iterator[Browser]:
+def paired_browser(
+    playwright: Playwright, server: Server, extension: Path = DIST
+) -> Iterator[Browser]:
     with (
         tempfile.TemporaryDirectory(prefix="seenby-e2e-profile-") as profile,
-        profile_browser(playwright, server, Path(profile)) as browser,
+        profile_browser(playwright, server, Path(profile), extension=extension) as browser,
     ):
         yield browser
 

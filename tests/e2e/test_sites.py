@@ -237,6 +237,13 @@ def test_overlays_are_drawn_on_the_right_posts(
     }
     assert wrong == {}
     assert len([p for p in badges if p in figures]) >= 3
+    # The page's scripts share the content script's performance timeline: the build
+    # users get leaves nothing there that tells a page Seenby runs (src/content/perf.ts).
+    timeline_names = site_page.evaluate(
+        "() => performance.getEntries().map((entry) => entry.name)"
+        ".filter((name) => /seenby/i.test(name) && !/^https?:/.test(name))"
+    )
+    assert timeline_names == []
 
 
 def test_impressions_are_recorded(browser: Browser, case: Case, site_page: Page) -> None:

@@ -13,6 +13,17 @@
 //
 // Work on captures of the site's responses and pages (not per post) is measured as
 // `seenby-capture:*`, which the benchmark reports beside, not in, the per-post figure.
+//
+// Only the benchmark's build records them (`npm run build:perf`; the unit tests too).
+// The page shares the content script's performance timeline: any of its scripts could
+// read the measures, learn that Seenby is there and follow what it does, and the
+// entries would pile up for as long as the tab lives. So the builds users get record
+// none, and `measured` just runs the work.
+
+declare const SEENBY_PERF: boolean | undefined;
+
+/** Set by the build (scripts/build.mjs); unset (as in unit tests) means on. */
+const RECORDING = typeof SEENBY_PERF === "undefined" || SEENBY_PERF;
 
 /** Time spent in measures nested in each open one (innermost last). */
 const nested: number[] = [];
@@ -26,7 +37,7 @@ const open: string[] = [];
  * under the name of the measure it runs in is simply part of that one.
  */
 export function measured<T>(name: string, work: () => T): T {
-  if (open[open.length - 1] === name) return work();
+  if (!RECORDING || open[open.length - 1] === name) return work();
   const start = performance.now();
   nested.push(0);
   open.push(name);

@@ -1,11 +1,17 @@
 // Located posts: find them (initial scan, then the elements each mutation burst
-// added), give each one near the viewport a badge (placeholder first, overlay when it
-// arrives or at once from the cache) and record impressions.
+// added), give each a badge (placeholder first, overlay when it arrives or at once
+// from the cache), ask for the overlays of those near the viewport, and record
+// impressions.
 //
-// The DOM is written in the callbacks that bring the news (the IntersectionObserver's,
-// the background's message): neither reads layout, and the browser draws the changes
-// in its next frame. Waiting for an animation frame to write would cost one more
-// wake-up (and scheduling a frame) per batch, for the same frame.
+// A post the site adds gets its badge in the mutation observer's callback, which runs
+// before the browser draws what the site did: the badge is drawn in the site's own
+// frame. Placed later (when the post is found near the viewport), it would cost the
+// page a frame of its own, whose style, layout and paint of the page cost far more
+// than making the badge. Only overlays are asked for by visibility. The posts already
+// on the page when we start are badged as they come near: that page is drawn already.
+//
+// The DOM is written in the callbacks that bring the news (the mutation observer's,
+// the IntersectionObserver's, the background's message): none reads layout.
 
 import { extractPostId } from "../shared/rules";
 import type { Capture, DomLocator, Overlay, Platform } from "../shared/types";
@@ -101,15 +107,23 @@ export class PostOverlays {
             this.observe(post);
             changed.add(post);
           }
-          for (const inner of querySafely(element, selector)) this.observe(inner);
+          for (const inner of querySafely(element, selector)) {
+            this.observe(inner);
+            changed.add(inner);
+          }
         }
       }
       let placed = false;
-      for (const post of this.visibility.postsNearView()) {
+      const near = this.visibility.postsNearView();
+      if (changed) {
+        // In the site's frame: see the top of this file.
+        for (const post of changed) placed = this.ensureBadge(post, near.has(post)) || placed;
+      }
+      for (const post of near) {
         if (!post.isConnected) continue; // dropped by the site; the observer says so next frame
         // A badge still in place in a post the site did not touch stays as it is.
-        if (changed && !changed.has(post) && this.badgeOfPost.get(post)?.host.isConnected) continue;
-        placed = this.ensureBadge(post) || placed;
+        if (changed && (changed.has(post) || this.badgeOfPost.get(post)?.host.isConnected)) continue;
+        placed = this.ensureBadge(post, true) || placed;
       }
       if (placed) this.deps.placed?.();
     });
@@ -145,7 +159,7 @@ export class PostOverlays {
       const first = posts[0];
       if (first) this.planThemeRead(first);
       let placed = false;
-      for (const post of posts) if (post.isConnected) placed = this.ensureBadge(post) || placed;
+      for (const post of posts) if (post.isConnected) placed = this.ensureBadge(post, true) || placed;
       if (placed) this.deps.placed?.();
     });
   }
@@ -168,10 +182,15 @@ export class PostOverlays {
     );
   }
 
-  /** The post's badge, in place, for its current id; never two in one post. True when it was (re)placed. */
-  private ensureBadge(post: Element): boolean {
+  /**
+   * The post's badge, in place, for its current id; never two in one post. `near`: the
+   * post is near the viewport, so its overlay is asked for unless known (an unknown one
+   * is asked again when stale). True when the badge was (re)placed.
+   */
+  private ensureBadge(post: Element, near: boolean): boolean {
     const postId = this.postIdOf(post);
     if (postId === null) return false; // not rendered far enough yet: the next scan retries
+    if (near) this.store.want(postId);
     let badge = this.badgeOfPost.get(post);
     if (badge && badge.host.isConnected && badge.postId === postId) return false;
     if (badge && badge.postId !== postId) {
@@ -191,7 +210,6 @@ export class PostOverlays {
     badge.update(cached ? { kind: "overlay", overlay: cached } : { kind: "loading" });
     this.removeForeignCopies(post);
     placeBadge(badge.host, post, this.locator.anchor_selector);
-    this.store.want(postId); // nothing when cached and known; "unknown" is asked again when stale
     return true;
   }
 

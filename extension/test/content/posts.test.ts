@@ -102,6 +102,39 @@ describe("badges", () => {
     expect(filled.getAttribute("aria-label")).toBe("Seenby: You saw this post 3 times; author follows you");
   });
 
+  it("badges a post the site adds before the browser draws it; asks for its overlay when it comes near", async () => {
+    const third = tweets()[2]!;
+    const timeline = third.parentElement!;
+    third.remove();
+    // Wired as page.ts wires it: scans get what the site added; our own writes are taken at once.
+    const hub = new MutationHub();
+    const posts = PostOverlays.for(platformNamed("x"), {
+      fetchOverlays: async (postIds) => {
+        requests.push(postIds);
+        return answer(postIds);
+      },
+      send: (capture) => sent.push(capture),
+      placed: () => hub.takeRecords(),
+    })!;
+    hub.subscribe((added) => posts.scan(added));
+    posts.scan();
+
+    timeline.append(third); // the site renders a post
+    await Promise.resolve(); // the mutation observer's callback: before the frame that draws the post
+    const placeholder = badgeButton(hostIn(third));
+    expect(placeholder.textContent).toBe("Seenby …");
+    expect(third.querySelectorAll("[data-seenby-post-id]")).toHaveLength(1);
+
+    await settle();
+    expect(requests).toEqual([]); // far from the viewport: nothing asked for yet
+
+    FakeIntersectionObserver.show([third], 0.2);
+    expect(hostIn(third)?.shadowRoot?.querySelector("button")).toBe(placeholder); // the same badge, not a new one
+    await settle();
+    expect(requests).toEqual([["2087950311422902272"]]);
+    expect(badgeButton(hostIn(third)).textContent).toBe("seen 3× · author follows you");
+  });
+
   it("says 'no data yet' for unknown posts and 'offline' when the background has no answer", async () => {
     answer = (postIds) => (postIds.includes("2088190455821312341") ? null : postIds.map((id) => overlay(id, { known: false })));
     start();
