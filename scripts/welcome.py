@@ -29,4 +29,7 @@ else:
 from any paired client. Get a pairing code with `.venv/bin/seenby pair`, or a token
 for scripts with `.venv/bin/seenby token`.
 """)
+print("""Your dashboard: open the login link the server prints below (it works once, for 5
+minutes); later, `.venv/bin/seenby dashboard` or the popup's "Open the dashboard".
+""")
 print("Stop the server with Ctrl-C.\n")

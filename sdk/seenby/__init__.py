@@ -16,6 +16,7 @@ from __future__ import annotations
 import pluggy
 
 from seenby.context import Context, RefreshContext, TableSpec
+from seenby.dashboard import Panel
 from seenby.overlay import Annotation, Badge, Overlay, ReplyDraft, ReplySuggestion, Section
 from seenby.platform import (
     ActionRule,
@@ -58,6 +59,7 @@ __all__ = [
     "DomLocator",
     "Interaction",
     "Overlay",
+    "Panel",
     "ParseResult",
     "Platform",
     "Post",

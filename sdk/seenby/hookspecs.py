@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import polars as pl
 
     from seenby.context import Context, RefreshContext, TableSpec
+    from seenby.dashboard import Panel
     from seenby.overlay import Annotation, ReplySuggestion
     from seenby.platform import Platform
     from seenby.types import Capture, ParseResult
@@ -114,6 +115,20 @@ def seenby_suggest_replies(
     reasons, and drafts each with its own reason). The server merges every
     plugin's suggestions per post, keeps the best 3 posts of the request and shows
     their drafts.
+    """
+
+
+@hookspec
+def seenby_dashboard_panels(ctx: Context) -> list[Panel] | None:
+    """Contribute tables and charts to the local dashboard (``seenby dashboard``).
+
+    Called each time the dashboard page loads, with the same read-only ``ctx`` as
+    ``seenby_annotate``. Return :class:`seenby.Panel` objects: a title, an optional
+    description, the data (a polars frame, or columns and rows) and a kind, ``table``,
+    ``bar`` or ``line`` (charts name their ``x`` and ``y`` columns). Read your own
+    derived tables rather than recomputing: every plugin runs side by side within a
+    time budget, and one that raises, overruns or returns something else is left out
+    of the page, which shows the failure (so does ``seenby plugins``).
     """
 
 

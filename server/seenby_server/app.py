@@ -26,7 +26,9 @@ from litestar.status_codes import (
 )
 
 from seenby import Overlay, Platform, __version__
+from seenby_server.dashboard import dashboard_routes, login_url
 from seenby_server.gate import ASGIApp, SecurityGate
+from seenby_server.logins import DashboardLogins
 from seenby_server.refresh import RefreshReport
 from seenby_server.security import RateLimiter, TokenStore, redeem_pairing_code
 from seenby_server.service import BadBatch, ReparseResult, Seenby
@@ -78,6 +80,11 @@ class ReparseRequest(msgspec.Struct):
     limit: Annotated[int, msgspec.Meta(ge=1, le=5_000)] = 500
 
 
+class DashboardLink(msgspec.Struct):
+    url: str
+    """Opens the dashboard in a browser, once, within 5 minutes."""
+
+
 def error_response(status: int, message: str) -> Response[ApiError]:
     return Response(ApiError(message, status), status_code=status)
 
@@ -86,6 +93,7 @@ def create_app(
     service: Seenby,
     tokens: TokenStore,
     pairing_path: Any,
+    logins: DashboardLogins,
     *,
     on_shutdown: Sequence[Callable[[], None]] = (),
     debug: bool = False,
@@ -160,6 +168,11 @@ def create_app(
         log.info("paired %s (token %s)", record.name, record.id)
         return Response(PairResponse(token=token, token_id=record.id))
 
+    @post("/api/v1/dashboard/link", status_code=200, summary="A one-time dashboard login link")
+    async def dashboard_link() -> DashboardLink:
+        settings = service.settings
+        return DashboardLink(login_url(settings.host, settings.port, logins.issue_code()))
+
     background: set[asyncio.Task[None]] = set()
 
     def start_refresher() -> None:
@@ -193,6 +206,10 @@ def create_app(
             reparse,
             refresh,
             pair,
+            dashboard_link,
+            *dashboard_routes(
+                service, logins, port=service.settings.port, database=str(service.store.path)
+            ),
         ],
         on_startup=[start_refresher],
         openapi_config=OpenAPIConfig(title="Seenby", version=__version__, path="/schema"),
@@ -207,12 +224,13 @@ def create_asgi(
     service: Seenby,
     tokens: TokenStore,
     pairing_path: Any,
+    logins: DashboardLogins,
     on_shutdown: Sequence[Callable[[], None]] = (),
 ) -> ASGIApp:
     """The app behind the security gate: what the HTTP server runs."""
     settings = service.settings
     return SecurityGate(
-        create_app(service, tokens, pairing_path, on_shutdown=on_shutdown),
+        create_app(service, tokens, pairing_path, logins, on_shutdown=on_shutdown),
         port=settings.port,
         tokens=tokens,
         max_body_bytes=settings.max_body_bytes,

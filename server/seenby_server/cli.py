@@ -112,6 +112,7 @@ def serve(
         max_body_bytes=int(max_body_mb * 1048576),
         refresh_interval_s=float(os.environ.get("SEENBY_REFRESH_INTERVAL", "5")),
         parse_workers=int(os.environ.get("SEENBY_PARSE_WORKERS", "1")),
+        dashboard_budget_ms=int(os.environ.get("SEENBY_DASHBOARD_BUDGET_MS", "2000")),
     )
     if running_server(settings.paths):
         raise click.ClickException(
@@ -192,6 +193,23 @@ def pair(data_dir: Path | None) -> None:
     local = expires_at.astimezone().strftime("%H:%M:%S")
     click.echo(code)
     click.echo(f"Enter this code in the Seenby extension's popup (valid until {local}).", err=True)
+
+
+@cli.command()
+@data_dir_option
+@click.option("--no-open", is_flag=True, help="Only print the link; do not open a browser.")
+def dashboard(data_dir: Path | None, no_open: bool) -> None:
+    """Print a login link to the local dashboard (valid 5 minutes, once) and open it."""
+    client = running_server(paths_for(data_dir))
+    if client is None:
+        raise click.ClickException("no server is running: start it with `seenby serve`")
+    url = api(client, "POST", "/api/v1/dashboard/link")["url"]
+    click.echo(url)
+    click.echo("The link works once, for 5 minutes.", err=True)
+    if not no_open:
+        import webbrowser
+
+        webbrowser.open(url)
 
 
 @cli.command()

@@ -65,6 +65,9 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True):
     allow_remote: bool = False
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     annotate_budget_ms: int = 250
+    dashboard_budget_ms: int = 2000
+    """Time the plugins' dashboard panels get, together (``SEENBY_DASHBOARD_BUDGET_MS``):
+    a page load, unlike an overlay, may read whole tables."""
     refresh_interval_s: float = 5.0
     """Least time between two background refreshes (``SEENBY_REFRESH_INTERVAL``)."""
     parse_workers: int = 0

@@ -2,7 +2,9 @@
 
 It runs before any route, so a refused request never reaches a handler. CORS
 headers alone stop nothing (a browser still sends the request), hence the
-explicit Origin refusal; DNS rebinding is stopped by the Host check.
+explicit Origin refusal; DNS rebinding is stopped by the Host check. Both checks
+cover every path, the dashboard's included. ``/api/`` routes take a bearer token and
+nothing else: the dashboard's session cookie (dashboard.py) is never read here.
 """
 
 from __future__ import annotations

@@ -15,6 +15,8 @@ import uvicorn
 
 from seenby_server.app import create_asgi
 from seenby_server.config import ServerSettings
+from seenby_server.dashboard import login_url
+from seenby_server.logins import DashboardLogins
 from seenby_server.plugins import load_plugins
 from seenby_server.security import TokenStore, write_private
 from seenby_server.service import Seenby
@@ -56,7 +58,8 @@ def serve(settings: ServerSettings, announce: Callable[[str], None] = print) -> 
 
     # uvicorn re-raises SIGTERM after its own shutdown, so cleanup belongs in the
     # app's shutdown hooks rather than after `run()` returns.
-    app = create_asgi(service, tokens, settings.paths.pairing, on_shutdown=[forget_server])
+    logins = DashboardLogins()
+    app = create_asgi(service, tokens, settings.paths.pairing, logins, on_shutdown=[forget_server])
     write_private(info, msgspec.json.encode(ServerInfo(url, settings.port, os.getpid())))
     if service.recovered:
         announce(f"merged the rows of {service.recovered} captures the last run had not merged")
@@ -64,6 +67,9 @@ def serve(settings: ServerSettings, announce: Callable[[str], None] = print) -> 
         announce(f"plugin {failure.plugin} failed in {failure.hook}: {failure.error}")
     names = ", ".join(sorted(plugins.platform_names)) or "none"
     announce(f"Seenby serving on {url}  (data: {settings.paths.data_dir}; platforms: {names})")
+    link = login_url(settings.host, settings.port, logins.issue_code())
+    announce(f"Dashboard: {link}")
+    announce("  (the link works once, for 5 minutes; `seenby dashboard` prints a new one)")
     config = uvicorn.Config(
         app,
         host=settings.host,

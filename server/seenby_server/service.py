@@ -1,4 +1,5 @@
-"""The server's core, independent of HTTP: ingest, overlays, reparse, status, SQL."""
+"""The server's core, independent of HTTP: ingest, overlays, reparse, status, SQL, the
+dashboard's data."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from seenby_server.config import ServerSettings
 from seenby_server.lookup import note_written
 from seenby_server.merge import RowMerger
 from seenby_server.overlays import OverlayBuilder
+from seenby_server.panels import DashboardData, PanelCollector
 from seenby_server.parse_pool import ParsePool
 from seenby_server.pipeline import (
     ParseOutcome,
@@ -63,6 +65,7 @@ class Seenby:
         self.store = store
         self.plugins = plugins
         self.overlays = OverlayBuilder(store, plugins, settings.annotate_budget_ms)
+        self.panels = PanelCollector(store, plugins, settings.dashboard_budget_ms)
         self.merger = RowMerger(store)
         self.committer = CaptureCommitter(store, self.merger)
         self.started_at = datetime.now(UTC)
@@ -252,9 +255,15 @@ class Seenby:
         )
         return report
 
+    async def dashboard(self) -> DashboardData:
+        """The dashboard's numbers and every plugin's panels (their queries block: off the
+        event loop)."""
+        return await asyncio.get_running_loop().run_in_executor(None, self.panels.collect)
+
     def close(self) -> None:
         self._parsers.shutdown(wait=True)
         if self.parse_pool is not None:
             self.parse_pool.close()
         self.overlays.close()
+        self.panels.close()
         self.store.close()

@@ -4,7 +4,8 @@ Where the site shows views (X for every post, some sites for your own posts) the
 the audience. Elsewhere a log-linear model of followers, feedback and age, fitted in
 ``seenby_refresh`` on the posts you have seen with views and shrunk toward research
 priors (Bernstein et al., "Quantifying the Invisible Audience", CHI 2013), gives an
-estimate; ``seenby_annotate`` only applies the stored coefficients.
+estimate; ``seenby_annotate`` only applies the stored coefficients, and so does the
+dashboard panel of the user's recent posts.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import polars as pl
 
 import seenby
 from seenby_plugins.audience import model, present
+from seenby_plugins.audience.panels import recent_posts
 from seenby_plugins.audience.priors import KNOWN_GROUPS, group_of
 from seenby_plugins.memo import TableMemo
 
@@ -76,6 +78,11 @@ def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Ann
     columns = ["post_id", "grp", "views", "author_followers", "is_own", "est", "lo", "hi", "sd"]
     rows: list[dict[str, Any]] = predicted.select([*columns, "n", "n_total"]).to_dicts()
     return [present.annotation(row) for row in rows]
+
+
+@seenby.hookimpl
+def seenby_dashboard_panels(ctx: seenby.Context) -> list[seenby.Panel]:
+    return [recent_posts(ctx, _MODEL.get(ctx))]
 
 
 @seenby.hookimpl

@@ -3,7 +3,8 @@ concentrated the user's attention is (Backstrom et al., ICWSM 2011).
 
 ``seenby_refresh`` computes ``relationships_people`` (one row per person and
 platform) and ``relationships_attention`` (weekly top-5 / top-15 shares);
-``seenby_annotate`` joins them on the posts' ``author_id``.
+``seenby_annotate`` joins them on the posts' ``author_id``; the dashboard panels list
+the people the user interacts with most and chart the weekly top-5 share.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from seenby_plugins.relationships.compute import (
     attention,
     people,
 )
+from seenby_plugins.relationships.panels import panels
 
 PEOPLE = "relationships_people"
 ATTENTION = "relationships_attention"
@@ -184,3 +186,8 @@ def seenby_annotate(ctx: seenby.Context, posts: pl.DataFrame) -> list[seenby.Ann
             )
         )
     return annotations
+
+
+@seenby.hookimpl
+def seenby_dashboard_panels(ctx: seenby.Context) -> list[seenby.Panel]:
+    return panels(ctx)
