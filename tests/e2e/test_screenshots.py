@@ -1,4 +1,4 @@
-"""Screenshots of the overlays with a panel open.
+"""Screenshots of the overlays with a panel open, and of the dashboard.
 
 Every test run takes them (into a temporary folder) and checks the panel is fully
 visible. `make screenshots` runs this file alone with only the built-in plugins and
@@ -8,6 +8,7 @@ SEENBY_SCREENSHOTS=docs/screenshots, which refreshes the pictures in the README.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,16 @@ pytestmark = pytest.mark.e2e
 PLACEHOLDERS = ("Seenby …", "no data yet", "offline")
 
 
+def screenshot_folder(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("SEENBY_SCREENSHOTS") or tmp_path)
+    folder = folder if folder.is_absolute() else ROOT / folder
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 @pytest.mark.parametrize("site", ["x", "hackernews", "mastodon"])
 def test_screenshot_with_a_panel_open(browser: Browser, site: str, tmp_path: Path) -> None:
-    folder = Path(os.environ.get("SEENBY_SCREENSHOTS") or tmp_path)
-    if not folder.is_absolute():
-        folder = ROOT / folder
+    folder = screenshot_folder(tmp_path)
     page = browser.open(site)
     try:
         filled = wait_until(
@@ -40,7 +46,6 @@ def test_screenshot_with_a_panel_open(browser: Browser, site: str, tmp_path: Pat
         panel = page.locator(f'seenby-badge[data-seenby-post-id="{filled[0]}"] .panel')
         panel.wait_for()
         page.wait_for_timeout(200)  # let the panel's own layout settle before the picture
-        folder.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(folder / f"{site}.png"))
         assert panel.inner_text().strip()
         # The whole panel must be visible: no ancestor of the badge may clip it. A panel in
@@ -87,3 +92,27 @@ def test_screenshot_with_a_panel_open(browser: Browser, site: str, tmp_path: Pat
         assert scrolled == []
     finally:
         page.close()
+
+
+def test_screenshot_of_the_dashboard(browser: Browser, tmp_path: Path) -> None:
+    """After the sites above were browsed: the dashboard as the popup's button opens it."""
+    # The derived tables (relationships, estimates) as the server's schedule would have them.
+    assert browser.server.request("POST", "/api/v1/refresh").status_code == 200
+    popup = browser.context.new_page()
+    try:
+        popup.goto(f"chrome-extension://{browser.ext_id}/popup.html")
+        popup.locator("#status").filter(has_text=re.compile(r"^Connected$")).wait_for()
+        with browser.context.expect_page() as opened:
+            popup.get_by_role("button", name="Open the dashboard").click()
+        tab = opened.value
+    finally:
+        popup.close()
+    try:
+        tab.get_by_role("heading", name="Your data").wait_for(timeout=15_000)
+        path = screenshot_folder(tmp_path) / "dashboard.png"
+        tab.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 0
+        # Figures from what was browsed: the sites' posts are counted.
+        assert tab.locator("main").inner_text().count("posts") > 0
+    finally:
+        tab.close()

@@ -4,6 +4,7 @@
 import type {
   ActionResult,
   Capture,
+  DashboardResult,
   ExtensionState,
   Overlay,
   Rules,
@@ -17,6 +18,7 @@ import { RulesCache, parseRules, rulesForContent } from "./rules";
 import {
   type FetchLike,
   INGEST_OK_STATUSES,
+  parseDashboardLink,
   parseIngestResponse,
   parseOverlays,
   parseToken,
@@ -33,6 +35,8 @@ export interface BrowserPort {
   grantedOrigins(): Promise<string[]>;
   manifestHostPatterns(): string[];
   syncDynamicHosts(): Promise<void>;
+  /** Opens `url` in a new tab of the current window. */
+  openTab(url: string): Promise<void>;
   browserName: string;
 }
 
@@ -97,6 +101,8 @@ export class Background {
       case "request-host":
         await this.deps.port.syncDynamicHosts();
         return this.state();
+      case "open-dashboard":
+        return this.openDashboard();
     }
   }
 
@@ -179,6 +185,28 @@ export class Background {
     await this.refreshRules();
     void this.flusher.flush();
     return { ok: true, state: await this.state() };
+  }
+
+  /** Asks the server for a one-time login link and opens the dashboard with it in a new tab. */
+  private async openDashboard(): Promise<DashboardResult> {
+    const settings = await this.settings.get();
+    if (!settings.token) return { ok: false, error: "Pair the extension with your Seenby server first." };
+    const answer = await request(this.deps.fetch, settings, "POST", "/api/v1/dashboard/link", undefined, parseDashboardLink);
+    if (!answer.ok) {
+      if (answer.failure === "network") {
+        await this.contact({ kind: "failed", error: answer.error });
+        return { ok: false, error: `Could not reach the Seenby server at ${settings.server}. Is \`seenby serve\` running?` };
+      }
+      if (answer.failure === "unauthorized") {
+        await this.contact({ kind: "unauthorized", error: answer.error });
+        return { ok: false, error: "The server refused the extension's token: pair it again." };
+      }
+      return { ok: false, error: `The server could not open the dashboard: ${answer.error}` };
+    }
+    await this.contact({ kind: "ok" });
+    const url = new URL(answer.data, settings.server).href;
+    await this.deps.port.openTab(url);
+    return { ok: true, url };
   }
 
   private async updateSettings(input: unknown): Promise<ActionResult> {

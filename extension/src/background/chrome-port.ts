@@ -34,5 +34,9 @@ export const chromePort: BrowserPort = {
   grantedOrigins,
   manifestHostPatterns,
   syncDynamicHosts,
+  // Firefox implements chrome.tabs too (with promises), as it does the other chrome.* APIs used here.
+  async openTab(url) {
+    await chrome.tabs.create({ url });
+  },
   browserName: browserName(navigator.userAgent),
 };

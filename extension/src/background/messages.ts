@@ -37,6 +37,7 @@ export function parseMessage(message: unknown): ToBackground | null {
   switch (message.type) {
     case "get-rules":
     case "get-state":
+    case "open-dashboard":
       return { type: message.type };
     case "captures": {
       const captures = message.captures;
@@ -61,7 +62,12 @@ export function parseMessage(message: unknown): ToBackground | null {
   }
 }
 
-/** Messages that change settings or pairing: only the extension's own pages may send them. */
+/**
+ * Messages that change settings or pairing, or log a tab in to the dashboard: only the
+ * extension's own pages may send them, never a content script next to a hostile page.
+ */
 export function isPrivileged(message: ToBackground): boolean {
-  return message.type === "pair" || message.type === "set-settings" || message.type === "request-host";
+  return (
+    message.type === "pair" || message.type === "set-settings" || message.type === "request-host" || message.type === "open-dashboard"
+  );
 }

@@ -123,6 +123,25 @@ export function parseToken(data: unknown): string | null {
   return typeof token === "string" && token.length > 0 ? token : null;
 }
 
+/**
+ * The path and query of the login link in a `POST /api/v1/dashboard/link` answer. Only
+ * those are kept: the tab opens them on the server address the extension was paired
+ * with, so an answer can never send the browser anywhere else.
+ */
+export function parseDashboardLink(data: unknown): string | null {
+  const url = (data as { url?: unknown } | null)?.url;
+  if (typeof url !== "string") return null;
+  let link: URL;
+  try {
+    link = new URL(url);
+  } catch {
+    return null;
+  }
+  const code = link.searchParams.get("code");
+  if (link.pathname !== "/dashboard/login" || !code) return null;
+  return `/dashboard/login?${new URLSearchParams({ code })}`;
+}
+
 /** A batch in which every capture was rejected is a 422 with the same body as a 200. */
 export const INGEST_OK_STATUSES = [200, 422] as const;
 

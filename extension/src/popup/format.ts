@@ -11,6 +11,11 @@ export function connectionStatus(state: ExtensionState): { text: string; tone: T
   return { text: "Connected", tone: "good" };
 }
 
+/** The dashboard needs the server's link, so the button shows only while the server answers. */
+export function canOpenDashboard(state: ExtensionState): boolean {
+  return state.paired && state.connected;
+}
+
 /** "just now", "5 min ago", "3 h ago", else the local date and time. */
 export function formatWhen(iso: string | null, now: number): string {
   if (!iso) return "never";

@@ -1,8 +1,8 @@
 // The toolbar popup: pairing, connection, queue, per-site switches, pause, and host
 // permissions. Every text goes in with textContent; the state comes from the worker.
 
-import type { ActionResult, ExtensionState, HostPermissionRequest, ToBackground } from "../shared/types";
-import { connectionStatus, formatQueue, formatWhen, statusUrl } from "./format";
+import type { ActionResult, DashboardResult, ExtensionState, HostPermissionRequest, ToBackground } from "../shared/types";
+import { canOpenDashboard, connectionStatus, formatQueue, formatWhen, statusUrl } from "./format";
 
 const REFRESH_MS = 3_000;
 
@@ -14,6 +14,8 @@ function element<T extends HTMLElement>(id: string): T {
 
 const view = {
   status: element<HTMLParagraphElement>("status"),
+  openDashboard: element<HTMLButtonElement>("open-dashboard"),
+  dashboardMessage: element<HTMLParagraphElement>("dashboard-message"),
   pairing: element<HTMLDetailsElement>("pairing"),
   pairForm: element<HTMLFormElement>("pair-form"),
   server: element<HTMLInputElement>("server"),
@@ -96,6 +98,7 @@ function render(state: ExtensionState): void {
   const status = connectionStatus(state);
   view.status.textContent = status.text;
   view.status.dataset.tone = status.tone;
+  view.openDashboard.hidden = !canOpenDashboard(state);
   if (!serverFieldTouched && document.activeElement !== view.server) view.server.value = state.server;
   if (!state.paired) view.pairing.open = true;
   view.paused.checked = state.paused;
@@ -166,6 +169,21 @@ view.pairForm.addEventListener("submit", (event) => {
     })
     .finally(() => {
       view.pairButton.disabled = false;
+    });
+});
+
+view.openDashboard.addEventListener("click", () => {
+  view.openDashboard.disabled = true;
+  showMessage(view.dashboardMessage, "Opening…");
+  void ask<DashboardResult>({ type: "open-dashboard" })
+    .then(async (result) => {
+      // On success the new tab takes the focus, which usually closes the popup.
+      if (result?.ok) showMessage(view.dashboardMessage, "");
+      else showMessage(view.dashboardMessage, result ? result.error : "The extension's background did not answer.", "bad");
+      await refresh(); // a server found down hides the button; the message stays
+    })
+    .finally(() => {
+      view.openDashboard.disabled = false;
     });
 });
 

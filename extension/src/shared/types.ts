@@ -138,7 +138,8 @@ export type ToBackground =
   | { type: "get-state" }
   | { type: "pair"; server: string; code: string }
   | { type: "set-settings"; settings: Partial<Settings> }
-  | { type: "request-host"; origin: string };
+  | { type: "request-host"; origin: string }
+  | { type: "open-dashboard" };
 
 /** Messages from the background worker to a tab's content script. */
 export type ToContent = { type: "overlays"; overlays: Overlay[] } | { type: "rules"; rules: Rules };
@@ -180,6 +181,9 @@ export interface HostPermissionRequest {
 
 /** Answer to `pair` and `set-settings`. */
 export type ActionResult = { ok: true; state: ExtensionState } | { ok: false; error: string };
+
+/** Answer to `open-dashboard`: the tab opened on this login link, or why not. */
+export type DashboardResult = { ok: true; url: string } | { ok: false; error: string };
 
 export const INTERCEPT_EVENT = "seenby:exchange";
 export const DEFAULT_SERVER = "http://127.0.0.1:7717";

@@ -2,15 +2,24 @@ import { IDBFactory } from "fake-indexeddb";
 import { describe, expect, it } from "vitest";
 import { Background, type BrowserPort } from "../../src/background/app";
 import { CaptureQueue } from "../../src/background/queue";
-import type { ActionResult, ExtensionState, Rules, ToContent } from "../../src/shared/types";
+import type { ActionResult, DashboardResult, ExtensionState, Rules, ToContent } from "../../src/shared/types";
 import { RULES } from "./fixtures";
 import { FakeServer, ManualTimers, MemoryStore, makeCapture } from "./helpers";
 
-/** The fake server also answers pairing and rules. */
+/** The login link the fake server hands out (on its own address, which the worker ignores). */
+const LINK = "http://127.0.0.1:7717/dashboard/login?code=Zm9v-YmFy_0";
+
+/** The fake server also answers pairing, rules and dashboard links. */
 function withPairingAndRules(server: FakeServer, rules: Rules) {
   const base = server.fetch;
   return async (url: string, init: RequestInit): Promise<Response> => {
     const path = new URL(url).pathname;
+    if (path === "/api/v1/dashboard/link" && server.mode === "up") {
+      server.requests.push({ url, init });
+      const authorized = (init.headers as Record<string, string>).Authorization === "Bearer sby_new";
+      if (!authorized) return new Response(JSON.stringify({ error: "invalid token", status: 401 }), { status: 401 });
+      return new Response(JSON.stringify({ url: LINK }), { status: 200 });
+    }
     if (path === "/api/v1/pair" && server.mode !== "down") {
       server.requests.push({ url, init });
       const { code } = JSON.parse(String(init.body)) as { code: string };
@@ -25,6 +34,7 @@ function withPairingAndRules(server: FakeServer, rules: Rules) {
 /** A worker over `indexedDB` and `store` (a new one over the same ones: the browser restarted). */
 async function setup(indexedDB = new IDBFactory(), store = new MemoryStore(), server = new FakeServer()) {
   const sent: { tabId: number | "all"; message: ToContent }[] = [];
+  const tabs: string[] = [];
   const port: BrowserPort = {
     sendToTab: (tabId, message) => sent.push({ tabId, message }),
     broadcast: (message) => sent.push({ tabId: "all", message }),
@@ -32,6 +42,9 @@ async function setup(indexedDB = new IDBFactory(), store = new MemoryStore(), se
     grantedOrigins: async () => [],
     manifestHostPatterns: () => ["https://x.com/*", "https://twitter.com/*", "https://*.bsky.app/*", "https://mastodon.social/*"],
     syncDynamicHosts: async () => undefined,
+    openTab: async (url) => {
+      tabs.push(url);
+    },
     browserName: "Chromium",
   };
   const timers = new ManualTimers();
@@ -44,7 +57,7 @@ async function setup(indexedDB = new IDBFactory(), store = new MemoryStore(), se
     now: () => Date.now(),
     random: () => 0.5,
   });
-  return { app, server, sent, timers, store };
+  return { app, server, sent, timers, store, tabs };
 }
 
 describe("Background", () => {
@@ -129,5 +142,32 @@ describe("Background", () => {
     await app.handle({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" }, -1);
     const overlays = await app.handle({ type: "get-overlays", platform: "x", post_ids: ["1", "2"] }, 1);
     expect(overlays).toHaveLength(2);
+  });
+
+  it("opens the dashboard with a login link, on the address it was paired with", async () => {
+    const { app, server, tabs } = await setup();
+    const unpaired = (await app.handle({ type: "open-dashboard" }, -1)) as DashboardResult;
+    expect(unpaired).toEqual({ ok: false, error: "Pair the extension with your Seenby server first." });
+    await app.handle({ type: "pair", server: "localhost:7717", code: "ABCD-EFGH" }, -1);
+    const opened = (await app.handle({ type: "open-dashboard" }, -1)) as DashboardResult;
+    expect(opened).toEqual({ ok: true, url: "http://localhost:7717/dashboard/login?code=Zm9v-YmFy_0" });
+    expect(tabs).toEqual(["http://localhost:7717/dashboard/login?code=Zm9v-YmFy_0"]);
+    const asked = server.requests.at(-1);
+    expect(asked?.url).toBe("http://localhost:7717/api/v1/dashboard/link");
+    expect(asked?.init.method).toBe("POST");
+  });
+
+  it("explains why the dashboard cannot open when the server is down", async () => {
+    const { app, server, tabs } = await setup();
+    await app.handle({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" }, -1);
+    server.mode = "down";
+    const result = (await app.handle({ type: "open-dashboard" }, -1)) as DashboardResult;
+    expect(result).toEqual({
+      ok: false,
+      error: "Could not reach the Seenby server at http://127.0.0.1:7717. Is `seenby serve` running?",
+    });
+    expect(tabs).toEqual([]);
+    const state = (await app.handle({ type: "get-state" }, -1)) as ExtensionState;
+    expect(state.connected).toBe(false);
   });
 });

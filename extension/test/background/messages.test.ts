@@ -9,6 +9,7 @@ describe("parseMessage", () => {
     expect(parseMessage({ type: "captures", captures: [capture] })).toEqual({ type: "captures", captures: [capture] });
     expect(parseMessage({ type: "get-overlays", platform: "x", post_ids: ["1"] })).toEqual({ type: "get-overlays", platform: "x", post_ids: ["1"] });
     expect(parseMessage({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" })?.type).toBe("pair");
+    expect(parseMessage({ type: "open-dashboard", url: "https://evil.example" })).toEqual({ type: "open-dashboard" });
   });
 
   it("refuses malformed or unknown messages", () => {
@@ -23,9 +24,10 @@ describe("parseMessage", () => {
     expect(parseMessage({ type: "get-overlays", platform: "x", post_ids: [1] })).toBeNull();
   });
 
-  it("marks settings and pairing as privileged", () => {
+  it("marks settings, pairing and dashboard logins as privileged", () => {
     expect(isPrivileged({ type: "pair", server: "", code: "" })).toBe(true);
     expect(isPrivileged({ type: "set-settings", settings: {} })).toBe(true);
+    expect(isPrivileged({ type: "open-dashboard" })).toBe(true);
     expect(isPrivileged({ type: "captures", captures: [] })).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { connectionStatus, formatWhen, statusUrl } from "../../src/popup/format";
+import { canOpenDashboard, connectionStatus, formatWhen, statusUrl } from "../../src/popup/format";
 import type { ExtensionState } from "../../src/shared/types";
 
 const state: ExtensionState = {
@@ -33,6 +33,12 @@ describe("popup texts", () => {
     expect(formatWhen("2026-11-25T09:59:50Z", now)).toBe("just now");
     expect(formatWhen("2026-11-25T09:55:00Z", now)).toBe("5 min ago");
     expect(formatWhen("2026-11-25T07:00:00Z", now)).toBe("3 h ago");
+  });
+
+  it("offers the dashboard only while paired and connected", () => {
+    expect(canOpenDashboard(state)).toBe(true);
+    expect(canOpenDashboard({ ...state, connected: false })).toBe(false);
+    expect(canOpenDashboard({ ...state, paired: false, connected: false })).toBe(false);
   });
 
   it("links the server's status page", () => {
