@@ -151,3 +151,12 @@ def test_refuses_non_loopback_bind_without_allow_remote(data_dir) -> None:
     assert result.returncode == 2
     assert "--allow-remote" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_the_server_announces_an_address_a_browser_can_open() -> None:
+    from seenby_server.config import server_url
+
+    assert server_url("127.0.0.1", 7717) == "http://127.0.0.1:7717"
+    assert server_url("::1", 7717) == "http://[::1]:7717"  # IPv6 needs brackets in a URL
+    assert server_url("0.0.0.0", 7717) == "http://127.0.0.1:7717"
+    assert server_url("::", 7717) == "http://127.0.0.1:7717"

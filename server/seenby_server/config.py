@@ -77,3 +77,12 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True):
 
 def is_loopback(host: str) -> bool:
     return host in LOOPBACK_HOSTS or host.startswith("127.")
+
+
+def server_url(host: str, port: int) -> str:
+    """The address a browser or the CLI reaches the server on, when it listens on ``host``."""
+    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a wildcard bind is reached on loopback
+        host = "127.0.0.1"
+    if ":" in host and not host.startswith("["):
+        host = f"[{host}]"  # IPv6
+    return f"http://{host}:{port}"

@@ -19,6 +19,7 @@ from litestar.handlers import HTTPRouteHandler
 from litestar.response import Redirect
 from litestar.status_codes import HTTP_401_UNAUTHORIZED
 
+from seenby_server.config import server_url
 from seenby_server.logins import SESSION_TTL_S, DashboardLogins
 from seenby_server.render import dashboard_page, message_page
 from seenby_server.service import Seenby
@@ -44,11 +45,7 @@ def cookie_name(port: int) -> str:
 
 def login_url(host: str, port: int, code: str) -> str:
     """The link that logs a browser in, on the address the server listens on."""
-    if host in ("0.0.0.0", "::", ""):  # noqa: S104 - a wildcard bind is reached on loopback
-        host = "127.0.0.1"
-    if ":" in host and not host.startswith("["):
-        host = f"[{host}]"
-    return f"http://{host}:{port}{PATH}/login?code={code}"
+    return f"{server_url(host, port)}{PATH}/login?code={code}"
 
 
 def html(content: str, status: int = 200) -> Response[str]:

@@ -14,7 +14,7 @@ import msgspec
 import uvicorn
 
 from seenby_server.app import create_asgi
-from seenby_server.config import ServerSettings
+from seenby_server.config import ServerSettings, server_url
 from seenby_server.dashboard import login_url
 from seenby_server.logins import DashboardLogins
 from seenby_server.plugins import load_plugins
@@ -50,7 +50,7 @@ def serve(settings: ServerSettings, announce: Callable[[str], None] = print) -> 
     service = Seenby(settings, store, plugins)
     tokens = TokenStore(settings.paths.tokens)
     ensure_cli_token(settings, tokens)
-    url = f"http://{settings.host}:{settings.port}"
+    url = server_url(settings.host, settings.port)
     info = settings.paths.server_info
 
     def forget_server() -> None:

@@ -32,7 +32,7 @@ export function formatQueue(state: ExtensionState): string {
   return `${state.queueSize.toLocaleString()} of ${state.queueLimit.toLocaleString()}`;
 }
 
-/** The status page of the server (its API schema browser). */
-export function statusUrl(server: string): string {
+/** The server's API reference (its OpenAPI schema browser); the dashboard has the status. */
+export function apiReferenceUrl(server: string): string {
   return new URL("/schema", server).href;
 }

@@ -2,7 +2,7 @@
 // permissions. Every text goes in with textContent; the state comes from the worker.
 
 import type { ActionResult, DashboardResult, ExtensionState, HostPermissionRequest, ToBackground } from "../shared/types";
-import { canOpenDashboard, connectionStatus, formatQueue, formatWhen, statusUrl } from "./format";
+import { canOpenDashboard, connectionStatus, formatQueue, formatWhen, apiReferenceUrl } from "./format";
 
 const REFRESH_MS = 3_000;
 
@@ -33,7 +33,7 @@ const view = {
   noSites: element<HTMLParagraphElement>("no-sites"),
   sites: element<HTMLUListElement>("sites"),
   permissions: element<HTMLUListElement>("permissions"),
-  openStatus: element<HTMLAnchorElement>("open-status"),
+  apiReference: element<HTMLAnchorElement>("api-reference"),
 };
 
 let current: ExtensionState | null = null;
@@ -114,7 +114,7 @@ function render(state: ExtensionState): void {
   view.lastRejection.textContent = state.lastRejection ? `Last rejection: ${state.lastRejection}` : "";
   renderSites(state);
   renderPermissions(state.needsPermission);
-  view.openStatus.href = statusUrl(state.server);
+  view.apiReference.href = apiReferenceUrl(state.server);
 }
 
 async function refresh(): Promise<void> {

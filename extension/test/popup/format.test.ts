@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canOpenDashboard, connectionStatus, formatWhen, statusUrl } from "../../src/popup/format";
+import { canOpenDashboard, connectionStatus, formatWhen, apiReferenceUrl } from "../../src/popup/format";
 import type { ExtensionState } from "../../src/shared/types";
 
 const state: ExtensionState = {
@@ -42,6 +42,6 @@ describe("popup texts", () => {
   });
 
   it("links the server's status page", () => {
-    expect(statusUrl("http://127.0.0.1:7717")).toBe("http://127.0.0.1:7717/schema");
+    expect(apiReferenceUrl("http://127.0.0.1:7717")).toBe("http://127.0.0.1:7717/schema");
   });
 });
