@@ -10,10 +10,18 @@ prepared request as Arrow tables, which cost microseconds to read back.
 Workers read jobs on their stdin and answer on their stdout. When the server exits,
 however it exits (even ``kill -9``), their stdin closes and they exit too.
 
-A request is prepared in the server process instead, by the same function, when no
-worker can take it: the plugins were handed over as objects (tests) so a worker
-cannot load them, the workers are still starting, or a worker died on it (it is
-restarted). Nothing is lost either way: the body is still in hand.
+A request waits for a worker that is starting (at the server's start, after idling,
+after a worker died). It is prepared in the server process instead, by the same
+function, only when no worker runs or starts: the plugins were handed over as objects
+(tests) so a worker cannot load them, workers fail to start, or they died more often
+than MAX_RESTARTS allows. Nothing is lost either way: the body is still in hand.
+
+A worker that dies while it parses a request (a plugin crashed the process) or takes
+longer than PARSE_DEADLINE_S (a plugin hangs; the worker is killed) is restarted, and
+that request is not parsed in the server, where it would bring the server down too:
+its captures are stored as they came, with status ``error`` and what happened, for
+``seenby reparse`` (which parses in the workers as well). The request is answered, so
+the extension does not send it again and again.
 """
 
 from __future__ import annotations
@@ -26,7 +34,9 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import datetime
+from collections import deque
+from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import IO
 
 try:
@@ -38,16 +48,32 @@ import msgspec
 import pyarrow as pa
 import pyarrow.ipc as ipc
 
-from seenby_server.pipeline import ParseOutcome, Rejection
+from seenby_server.pipeline import (
+    ParsedCaptures,
+    ParseOutcome,
+    Rejection,
+    StoredCapture,
+    parse_batch,
+)
 from seenby_server.plugins import PluginHost, PluginRecipe
-from seenby_server.prepare import BadBatch, PreparedRequest, prepare_request
+from seenby_server.prepare import (
+    BadBatch,
+    PreparedRequest,
+    prepare_request,
+    prepare_unparsed,
+    unparsed,
+)
 from seenby_server.rowtables import RowTables
 from seenby_server.writes import RowFrames
 
 log = logging.getLogger("seenby")
 
 MAX_RESTARTS = 5
-"""Workers started again after dying, before the server parses everything itself."""
+"""Workers started again after dying within RESTART_WINDOW_S; past that, requests are
+parsed in the server until the window has room again (something kills every worker)."""
+RESTART_WINDOW_S = 600.0
+PARSE_DEADLINE_S = 60.0
+"""A worker still parsing one job after this long is killed: a plugin hangs on it."""
 START_TIMEOUT_S = 60.0
 """A worker that has not loaded its plugins by then is killed (and not used)."""
 IDLE_STOP_S = 600.0
@@ -73,9 +99,12 @@ class Ready(msgspec.Struct):
 
 
 class Job(msgspec.Struct):
-    """One request to prepare; the payload is its body."""
+    """One request to prepare; the payload is its body. ``stored``: stored captures to
+    parse again instead (``seenby reparse``); the payload is a msgpack list of
+    :class:`StoredCapture`."""
 
     received_at: datetime
+    stored: bool = False
 
 
 class Answer(msgspec.Struct, kw_only=True):
@@ -164,14 +193,38 @@ class _Worker:
         assert process.stdin is not None and process.stdout is not None
         self.jobs: IO[bytes] = process.stdin
         self.answers: IO[bytes] = process.stdout
+        self.overran = False
 
-    def run(self, body: bytes, received_at: datetime) -> tuple[Answer, bytes]:
-        send(self.jobs, msgspec.msgpack.encode(Job(received_at)), body)
-        message = receive(self.answers)
+    def run(self, job: Job, body: bytes) -> tuple[Answer, bytes]:
+        """Raises BrokenPipeError when the worker was gone before it got the job."""
+        send(self.jobs, msgspec.msgpack.encode(job), body)
+        watchdog = threading.Timer(PARSE_DEADLINE_S, self._overrun)
+        watchdog.start()
+        try:
+            message = receive(self.answers)
+        finally:
+            watchdog.cancel()
         if message is None:
             raise EOFError("the worker exited")
         header, payload = message
         return msgspec.msgpack.decode(header, type=Answer), payload
+
+    def _overrun(self) -> None:
+        self.overran = True
+        self.process.kill()
+
+    def died_on_job(self) -> str:
+        """What became of the worker that took a job and gave no answer, for its captures."""
+        if self.overran:
+            what = f"took longer than {PARSE_DEADLINE_S:.0f} s to parse (a plugin hangs on them)"
+        else:
+            try:
+                status = self.process.wait(STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                status = None
+            how = f"signal {-status}" if status is not None and status < 0 else f"status {status}"
+            what = f"crashed while parsing them (exit {how}: a plugin brought its process down)"
+        return f"the parse worker {what}; kept unparsed: `seenby reparse` parses them again"
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -197,7 +250,7 @@ class ParsePool:
         self._lock = threading.Lock()
         self._workers: set[_Worker] = set()
         self._starting = 0
-        self._restarts_left = MAX_RESTARTS
+        self._restarted_at: deque[float] = deque()
         self._closed = False
         self._size = size
         self._asleep = False
@@ -276,6 +329,9 @@ class ParsePool:
                 worker.stop()
                 return
             self._workers.add(worker)
+            # Idle time counts from here: a worker that took long to start is not stopped
+            # the moment it is ready.
+            self._last_request = max(self._last_request, time.monotonic())
         self._idle.put(worker)
 
     def wait_ready(self, timeout: float) -> bool:
@@ -289,10 +345,12 @@ class ParsePool:
         return self.ready > 0
 
     def _take(self) -> _Worker | None:
-        """An idle worker, waiting while the running ones are busy; None if none runs."""
+        """An idle worker, waiting while the running ones are busy or one is starting
+        (about a second; parsing here instead would run plugins in the server); None if
+        none runs or starts."""
         while True:
             with self._lock:
-                if self._closed or not self._workers:
+                if self._closed or not (self._workers or self._starting):
                     return None
             try:
                 return self._idle.get(timeout=0.5)
@@ -302,45 +360,78 @@ class ParsePool:
     def prepare(self, body: bytes, received_at: datetime) -> PreparedRequest:
         """Prepare a request in a worker, or here when none can (blocking; run it in a thread)."""
         plugins = self._plugins
-        self._wake()
-        worker = self._take()
-        if worker is not None:
-            try:
-                answer, payload = worker.run(body, received_at)
-            except (OSError, EOFError, ValueError, msgspec.DecodeError) as exc:
-                self._lost(worker, exc)
-            else:
-                self._idle.put(worker)
-                for failure in answer.failures:
-                    plugins.record_failure(*failure)
-                if answer.bad_batch is not None:
-                    raise BadBatch(answer.bad_batch)
-                if answer.crashed is None:
-                    return read_answer(answer, payload)
-                log.error(
-                    "a parse worker failed on a request (%s); parsing it here", answer.crashed
-                )
+        done = self._run(Job(received_at), body)
+        if isinstance(done, str):
+            return prepare_unparsed(plugins, body, received_at, done)
+        if done is not None:
+            answer, payload = done
+            if answer.bad_batch is not None:
+                raise BadBatch(answer.bad_batch)
+            if answer.crashed is None:
+                return read_answer(answer, payload)
+            log.error("a parse worker failed on a request (%s); parsing it here", answer.crashed)
         with self._lock:
             self.prepared_here += 1
         return prepare_request(plugins, body, received_at)
+
+    def parse_stored(self, items: Sequence[StoredCapture]) -> ParsedCaptures:
+        """Parse stored captures again (``seenby reparse``) in a worker, or here when none can."""
+        done = self._run(Job(datetime.now(UTC), stored=True), msgspec.msgpack.encode(items))
+        if isinstance(done, str):
+            return ParsedCaptures(RowTables.empty(), unparsed(items, done))
+        if done is not None and done[0].crashed is None:
+            prepared = read_answer(*done)
+            return ParsedCaptures(prepared.rows, prepared.outcomes)
+        return parse_batch(self._plugins, items)
+
+    def _run(self, job: Job, body: bytes) -> tuple[Answer, bytes] | str | None:
+        """A worker's answer to ``job``; a reason when the job brought its worker down;
+        None when no worker could take it."""
+        self._wake()
+        while (worker := self._take()) is not None:
+            if worker.process.poll() is not None:  # died while idle: not this job's doing
+                self._lost(worker, EOFError(f"exit status {worker.process.returncode}"))
+                continue
+            try:
+                answer, payload = worker.run(job, body)
+            except BrokenPipeError as exc:  # gone before it got the job
+                self._lost(worker, exc)
+                continue
+            except (OSError, EOFError, ValueError, msgspec.DecodeError) as exc:
+                reason = worker.died_on_job()
+                self._lost(worker, exc)
+                return reason
+            self._idle.put(worker)
+            for failure in answer.failures:
+                self._plugins.record_failure(*failure)
+            return answer, payload
+        return None
 
     def _lost(self, worker: _Worker, exc: BaseException) -> None:
         worker.process.kill()
         worker.stop()
         with self._lock:
             self._workers.discard(worker)
-            restart = self._restarts_left > 0 and not self._closed
-            if restart:
-                self._restarts_left -= 1
-                self.restarts += 1
+            restart = self._may_restart()
         log.error(
             "a parse worker died (%s: %s); %s",
             type(exc).__name__,
             exc,
-            "starting another" if restart else "parsing in the server from now on",
+            "starting another" if restart else "parsing in the server for a while",
         )
         if restart:
             self._start()
+
+    def _may_restart(self) -> bool:
+        """Counts a restart if the window has room for it (call with the lock held)."""
+        now = time.monotonic()
+        while self._restarted_at and now - self._restarted_at[0] > RESTART_WINDOW_S:
+            self._restarted_at.popleft()
+        if len(self._restarted_at) >= MAX_RESTARTS or self._closed:
+            return False
+        self._restarted_at.append(now)
+        self.restarts += 1
+        return True
 
     def _wake(self) -> None:
         """A request came: workers stopped while idle are started again (this request is
@@ -348,6 +439,10 @@ class ParsePool:
         with self._lock:
             self._last_request = time.monotonic()
             waking, self._asleep = self._asleep, False
+            # Every worker died or failed to start, and no more restarts were allowed
+            # then: try again when the window has room.
+            gone = not waking and not self._workers and not self._starting
+            waking = waking or (gone and self._may_restart())
         if waking:
             for _ in range(self._size):
                 self._start()

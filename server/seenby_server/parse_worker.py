@@ -16,13 +16,25 @@ import msgspec
 import pyarrow as pa
 
 from seenby_server.parse_pool import Answer, Job, Ready, WorkerSetup, arrow_streams, receive, send
+from seenby_server.pipeline import StoredCapture, parse_batch
 from seenby_server.plugins import PluginHost, describe, load_plugins
-from seenby_server.prepare import BadBatch, prepare_request
+from seenby_server.prepare import CAPTURE_SCHEMA, BadBatch, PreparedRequest, prepare_request
+
+_stored_decoder = msgspec.msgpack.Decoder(list[StoredCapture])
+
+
+def parse_stored(plugins: PluginHost, body: bytes) -> PreparedRequest:
+    """Stored captures parsed again (``seenby reparse``): their rows, no ``captures`` rows."""
+    parsed = parse_batch(plugins, _stored_decoder.decode(body))
+    return PreparedRequest([], parsed.outcomes, CAPTURE_SCHEMA.empty_table(), parsed.rows)
 
 
 def answer(plugins: PluginHost, job: Job, body: bytes) -> tuple[Answer, list[pa.Buffer]]:
     try:
-        prepared = prepare_request(plugins, body, job.received_at)
+        if job.stored:
+            prepared = parse_stored(plugins, body)
+        else:
+            prepared = prepare_request(plugins, body, job.received_at)
     except BadBatch as exc:
         return Answer(bad_batch=str(exc), failures=plugins.take_failure_log()), []
     except Exception as exc:

@@ -107,6 +107,32 @@ def decode_batch(body: bytes) -> list[msgspec.Raw | CaptureIn]:
 
 def prepare_request(plugins: PluginHost, body: bytes, received_at: datetime) -> PreparedRequest:
     """Validate, compress and parse a request body (raises :class:`BadBatch`)."""
+    rejected, valid = validated(plugins, body)
+    parsed = parse_batch(plugins, valid)
+    table = capture_rows(valid, received_at, parsed.outcomes, set(parsed.rows.captures))
+    return PreparedRequest(rejected, parsed.outcomes, table, parsed.rows)
+
+
+def prepare_unparsed(
+    plugins: PluginHost, body: bytes, received_at: datetime, reason: str
+) -> PreparedRequest:
+    """A request whose parsing brought its worker down (a plugin crashed the process or
+    hung): its captures are validated and kept as they came, with status ``error`` and
+    ``reason``, for ``seenby reparse``. No plugin code runs here, so the server cannot
+    go down with the worker."""
+    rejected, valid = validated(plugins, body)
+    outcomes = unparsed(valid, reason)
+    return PreparedRequest(
+        rejected, outcomes, capture_rows(valid, received_at, outcomes), RowTables.empty()
+    )
+
+
+def unparsed(items: Sequence[StoredCapture], reason: str) -> list[ParseOutcome]:
+    return [ParseOutcome(capture_id=i.capture.id, status="error", error=reason) for i in items]
+
+
+def validated(plugins: PluginHost, body: bytes) -> tuple[list[Rejection], list[StoredCapture]]:
+    """The captures of a request body that pass validation, and those refused."""
     rejected: list[Rejection] = []
     valid: list[StoredCapture] = []
     for index, candidate in enumerate(decode_batch(body)):
@@ -115,9 +141,7 @@ def prepare_request(plugins: PluginHost, body: bytes, received_at: datetime) -> 
             rejected.append(Rejection(index, checked))
         else:
             valid.append(checked)
-    parsed = parse_batch(plugins, valid)
-    table = capture_rows(valid, received_at, parsed.outcomes, set(parsed.rows.captures))
-    return PreparedRequest(rejected, parsed.outcomes, table, parsed.rows)
+    return rejected, valid
 
 
 def capture_rows(

@@ -29,6 +29,10 @@ class RowTables:
         return cls(batch.tables())
 
     @classmethod
+    def empty(cls) -> RowTables:
+        return _EMPTY
+
+    @classmethod
     def concat(cls, parts: Sequence[RowTables]) -> RowTables:
         if len(parts) == 1:
             return parts[0]

@@ -122,7 +122,12 @@ class Seenby:
         # Parsing a page of stored captures takes a while: off the event loop, which
         # keeps answering the extension meanwhile.
         loop = asyncio.get_running_loop()
-        parsed = await loop.run_in_executor(None, parse_batch, self.plugins, items)
+        # In a parse worker, as on arrival: a plugin that crashes or hangs on one of them
+        # then takes the worker down, not the server.
+        if self.parse_pool is not None:
+            parsed = await loop.run_in_executor(None, self.parse_pool.parse_stored, items)
+        else:
+            parsed = await loop.run_in_executor(None, parse_batch, self.plugins, items)
         frames = await loop.run_in_executor(None, parsed.rows.frames)
 
         def parse_again(cur: Any) -> list[ParseOutcome]:
