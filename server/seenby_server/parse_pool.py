@@ -35,7 +35,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import IO
 
@@ -146,6 +146,19 @@ def receive(stream: IO[bytes]) -> tuple[bytes, bytes] | None:
     return header, payload
 
 
+def receive_within(
+    stream: IO[bytes], seconds: float, give_up: Callable[[], None]
+) -> tuple[bytes, bytes] | None:
+    """:func:`receive`, calling ``give_up`` (which kills the writer, so the stream ends)
+    if nothing came after ``seconds``."""
+    watchdog = threading.Timer(seconds, give_up)
+    watchdog.start()
+    try:
+        return receive(stream)
+    finally:
+        watchdog.cancel()
+
+
 def arrow_streams(prepared: PreparedRequest) -> list[pa.Buffer]:
     tables = [prepared.captures, *(prepared.rows.tables[t] for t in RowFrames.TABLES)]
     streams = []
@@ -198,12 +211,7 @@ class _Worker:
     def run(self, job: Job, body: bytes) -> tuple[Answer, bytes]:
         """Raises BrokenPipeError when the worker was gone before it got the job."""
         send(self.jobs, msgspec.msgpack.encode(job), body)
-        watchdog = threading.Timer(PARSE_DEADLINE_S, self._overrun)
-        watchdog.start()
-        try:
-            message = receive(self.answers)
-        finally:
-            watchdog.cancel()
+        message = receive_within(self.answers, PARSE_DEADLINE_S, self._overrun)
         if message is None:
             raise EOFError("the worker exited")
         header, payload = message
@@ -303,12 +311,7 @@ class ParsePool:
             )
             worker = _Worker(process)
             _widen(process)
-            hung = threading.Timer(START_TIMEOUT_S, process.kill)
-            hung.start()
-            try:
-                message = receive(worker.answers)
-            finally:
-                hung.cancel()
+            message = receive_within(worker.answers, START_TIMEOUT_S, process.kill)
             if message is None:
                 raise EOFError(f"the worker exited with status {process.wait()} while starting")
             loaded = msgspec.msgpack.decode(message[0], type=Ready).plugins

@@ -332,6 +332,25 @@ def paired_browser(
         yield browser
 
 
+@contextmanager
+def dashboard_from_popup(browser: Browser) -> Iterator[tuple[Page, Page]]:
+    """The popup, and the tab its "Open the dashboard" opened once the page shows."""
+    popup = browser.context.new_page()
+    try:
+        popup.goto(f"chrome-extension://{browser.ext_id}/popup.html")
+        popup.locator("#status").filter(has_text=re.compile(r"^Connected$")).wait_for()
+        with browser.context.expect_page() as opened:
+            popup.get_by_role("button", name="Open the dashboard").click()
+        tab = opened.value
+        try:
+            tab.get_by_role("heading", name="Your data").wait_for(timeout=15_000)
+            yield popup, tab
+        finally:
+            tab.close()
+    finally:
+        popup.close()
+
+
 # --- waiting and reading ---------------------------------------------------------
 
 

@@ -8,12 +8,11 @@ SEENBY_SCREENSHOTS=docs/screenshots, which refreshes the pictures in the README.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import pytest
 
-from .harness import ROOT, Browser, badge_texts, wait_until
+from .harness import ROOT, Browser, badge_texts, dashboard_from_popup, wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -98,21 +97,9 @@ def test_screenshot_of_the_dashboard(browser: Browser, tmp_path: Path) -> None:
     """After the sites above were browsed: the dashboard as the popup's button opens it."""
     # The derived tables (relationships, estimates) as the server's schedule would have them.
     assert browser.server.request("POST", "/api/v1/refresh").status_code == 200
-    popup = browser.context.new_page()
-    try:
-        popup.goto(f"chrome-extension://{browser.ext_id}/popup.html")
-        popup.locator("#status").filter(has_text=re.compile(r"^Connected$")).wait_for()
-        with browser.context.expect_page() as opened:
-            popup.get_by_role("button", name="Open the dashboard").click()
-        tab = opened.value
-    finally:
-        popup.close()
-    try:
-        tab.get_by_role("heading", name="Your data").wait_for(timeout=15_000)
+    with dashboard_from_popup(browser) as (_, tab):
         path = screenshot_folder(tmp_path) / "dashboard.png"
         tab.screenshot(path=str(path), full_page=True)
         assert path.stat().st_size > 0
         # Figures from what was browsed: the sites' posts are counted.
         assert tab.locator("main").inner_text().count("posts") > 0
-    finally:
-        tab.close()
