@@ -204,6 +204,24 @@ def test_a_worker_that_never_gets_ready_is_killed_and_the_server_parses(
         pool.close()
 
 
+def test_a_request_waits_for_a_starting_worker_only_so_long(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("seenby_server.parse_pool.START_WAIT_S", 0.5)
+    monkeypatch.setattr("seenby_server.parse_pool.START_TIMEOUT_S", 3.0)
+    host = load_plugins(modules=["support.example_plugin", "support.hangs_in_workers"])
+    pool = ParsePool(host, 1)  # its worker hangs while starting (killed after 3 s)
+    try:
+        body = msgspec.json.encode({"captures": [capture(body=feed(POST_A))]})
+        started = time.monotonic()
+        assert [o.status for o in pool.prepare(body, T0).outcomes] == ["parsed"]
+        assert 0.5 <= time.monotonic() - started < 2.5
+        assert pool.report()["parsed_in_server"] == 1
+        assert not pool.wait_ready(30)  # the hung worker was killed: none left behind
+    finally:
+        pool.close()
+
+
 @pytest.fixture
 def poisoned() -> Iterator[ParsePool]:
     """A pool whose plugins include one that crashes or hangs on some captures."""

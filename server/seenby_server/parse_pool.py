@@ -11,10 +11,11 @@ Workers read jobs on their stdin and answer on their stdout. When the server exi
 however it exits (even ``kill -9``), their stdin closes and they exit too.
 
 A request waits for a worker that is starting (at the server's start, after idling,
-after a worker died). It is prepared in the server process instead, by the same
-function, only when no worker runs or starts: the plugins were handed over as objects
-(tests) so a worker cannot load them, workers fail to start, or they died more often
-than MAX_RESTARTS allows. Nothing is lost either way: the body is still in hand.
+after a worker died), for START_WAIT_S at most. It is prepared in the server process
+instead, by the same function, only when no worker runs or starts in that time: the
+plugins were handed over as objects (tests) so a worker cannot load them, workers fail
+to start, or they died more often than MAX_RESTARTS allows. Nothing is lost either
+way: the body is still in hand.
 
 A worker that dies while it parses a request (a plugin crashed the process) or takes
 longer than PARSE_DEADLINE_S (a plugin hangs; the worker is killed) is restarted, and
@@ -76,6 +77,9 @@ PARSE_DEADLINE_S = 60.0
 """A worker still parsing one job after this long is killed: a plugin hangs on it."""
 START_TIMEOUT_S = 60.0
 """A worker that has not loaded its plugins by then is killed (and not used)."""
+START_WAIT_S = 20.0
+"""How long a request waits for a worker that is starting (when none runs) before it is
+parsed in the server: within the extension's 30 s request timeout."""
 IDLE_STOP_S = 600.0
 """Workers are stopped after this long without a request (a server left running while
 the browser is closed holds no worker's memory); the next request starts them again."""
@@ -348,13 +352,17 @@ class ParsePool:
         return self.ready > 0
 
     def _take(self) -> _Worker | None:
-        """An idle worker, waiting while the running ones are busy or one is starting
-        (about a second; parsing here instead would run plugins in the server); None if
-        none runs or starts."""
+        """An idle worker, waiting while the running ones are busy, or for up to
+        START_WAIT_S while one is starting (about a second; parsing here instead would
+        run plugins in the server); None if none runs or starts in time."""
+        gave_up_at = time.monotonic() + START_WAIT_S
         while True:
             with self._lock:
+                starting_only = not self._workers
                 if self._closed or not (self._workers or self._starting):
                     return None
+            if starting_only and time.monotonic() > gave_up_at:
+                return None  # a start this slow is broken: better parse here than stall
             try:
                 return self._idle.get(timeout=0.5)
             except queue.Empty:
