@@ -254,17 +254,20 @@ def test_a_capture_that_crashes_its_worker_is_kept_unparsed_and_the_rest_parsed(
     assert poisoned.report()["restarts"] == 1
 
 
-def test_a_capture_its_parser_hangs_on_is_given_up_at_the_deadline(
-    monkeypatch: pytest.MonkeyPatch, poisoned: ParsePool
-) -> None:
-    monkeypatch.setattr("seenby_server.parse_pool.PARSE_DEADLINE_S", 1.0)
-    body = msgspec.json.encode({"captures": [capture(body={"hang": True})]})
-    started = time.monotonic()
-    (outcome,) = poisoned.prepare(body, T0).outcomes
-    assert time.monotonic() - started < 10
-    assert outcome.status == "error"
-    assert "took longer than 1 s to parse (a plugin hangs on them)" in (outcome.error or "")
-    assert poisoned.wait_ready(60)
+def test_a_capture_its_parser_hangs_on_is_given_up_at_the_deadline() -> None:
+    host = load_plugins(modules=["support.example_plugin", "support.poison_plugin"])
+    pool = ParsePool(host, 1, deadline_s=1.0)
+    try:
+        assert pool.wait_ready(60)
+        body = msgspec.json.encode({"captures": [capture(body={"hang": True})]})
+        started = time.monotonic()
+        (outcome,) = pool.prepare(body, T0).outcomes
+        assert time.monotonic() - started < 10
+        assert outcome.status == "error"
+        assert "took longer than 1 s to parse (a plugin hangs on them)" in (outcome.error or "")
+        assert pool.wait_ready(60)
+    finally:
+        pool.close()
 
 
 def test_a_worker_dead_before_the_request_came_is_not_blamed_for_it(
@@ -330,3 +333,28 @@ def test_seenby_status_shows_the_parse_workers(server: Server) -> None:
     wait_for(lambda: workers_report(server)["running"] == 1)
     shown = run_cli(server.data_dir, "status").stdout
     assert "parse workers: 1 running, 0 restarted, 0 stopped while idle" in shown
+
+
+def test_reparse_without_a_server_parses_in_a_worker_too(make_server: Any) -> None:
+    server: Server = make_server(
+        plugins="example_plugin,poison_plugin", SEENBY_PARSE_DEADLINE_S="2"
+    )
+    wait_for(lambda: workers_report(server)["running"] == 1)
+    server.post_captures(capture(body={"crash": True}), capture(body={"hang": True}))
+    server.stop()
+    done = run_cli(
+        server.data_dir,
+        "reparse",
+        "--platform",
+        "example",
+        "--batch",
+        "1",
+        SEENBY_PLUGINS="example_plugin,poison_plugin",
+        SEENBY_PARSE_DEADLINE_S="2",
+    )
+    assert done.returncode == 0, done.stderr
+    rows = run_cli(
+        server.data_dir, "sql", "SELECT parse_error FROM captures", "--format", "json"
+    ).stdout
+    assert rows.count("crashed while parsing them") == 1
+    assert rows.count("took longer than 2 s") == 1

@@ -29,6 +29,7 @@ from seenby_server.config import (
     ServerSettings,
     default_data_dir,
     is_loopback,
+    parse_deadline_from_env,
 )
 from seenby_server.output import print_rows, print_status
 from seenby_server.security import TokenStore, issue_pairing_code
@@ -112,6 +113,7 @@ def serve(
         max_body_bytes=int(max_body_mb * 1048576),
         refresh_interval_s=float(os.environ.get("SEENBY_REFRESH_INTERVAL", "5")),
         parse_workers=int(os.environ.get("SEENBY_PARSE_WORKERS", "1")),
+        parse_deadline_s=parse_deadline_from_env(),
         dashboard_budget_ms=int(os.environ.get("SEENBY_DASHBOARD_BUDGET_MS", "2000")),
     )
     if running_server(settings.paths):
@@ -327,7 +329,7 @@ def reparse(
     else:
         from seenby_server.local import local_service
 
-        with local_service(paths) as service:
+        with local_service(paths, parse_workers=1) as service:
 
             def page(after: str | None) -> dict[str, Any]:
                 since_dt = datetime.fromisoformat(since_text) if since_text else None

@@ -73,6 +73,13 @@ class ServerSettings(msgspec.Struct, frozen=True, kw_only=True):
     parse_workers: int = 0
     """Worker processes that parse requests (parse_pool.py); 0 parses in the server
     process. ``seenby serve`` starts one (``SEENBY_PARSE_WORKERS``)."""
+    parse_deadline_s: float = 60.0
+    """A parse worker still at one job after this long is killed: a plugin hangs on it
+    (``SEENBY_PARSE_DEADLINE_S``)."""
+
+
+def parse_deadline_from_env() -> float:
+    return float(os.environ.get("SEENBY_PARSE_DEADLINE_S", "60"))
 
 
 def is_loopback(host: str) -> bool:

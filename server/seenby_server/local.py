@@ -9,7 +9,7 @@ from typing import Any
 import click
 import msgspec
 
-from seenby_server.config import Paths, ServerSettings
+from seenby_server.config import Paths, ServerSettings, parse_deadline_from_env
 from seenby_server.plugins import load_plugins
 from seenby_server.service import Seenby
 from seenby_server.sqlguard import SqlError, run_read_only
@@ -56,10 +56,16 @@ def local_sql(paths: Paths, query: str, max_rows: int) -> dict[str, Any]:
 
 
 @contextlib.contextmanager
-def local_service(paths: Paths) -> Iterator[Seenby]:
+def local_service(paths: Paths, parse_workers: int = 0) -> Iterator[Seenby]:
+    """The server's service on the database, in this process. ``parse_workers``: parse
+    in worker processes, as the server does (a plugin that crashes or hangs then takes
+    a worker down, not this command)."""
     _require_database(paths)
     store = Store(paths.database, allowed_directories=[paths.exports])
-    service = Seenby(ServerSettings(paths=paths), store, load_plugins())
+    settings = ServerSettings(
+        paths=paths, parse_workers=parse_workers, parse_deadline_s=parse_deadline_from_env()
+    )
+    service = Seenby(settings, store, load_plugins())
     try:
         yield service
     finally:

@@ -18,7 +18,7 @@ to start, or they died more often than MAX_RESTARTS allows. Nothing is lost eith
 way: the body is still in hand.
 
 A worker that dies while it parses a request (a plugin crashed the process) or takes
-longer than PARSE_DEADLINE_S (a plugin hangs; the worker is killed) is restarted, and
+longer than its deadline (a plugin hangs; the worker is killed) is restarted, and
 that request is not parsed in the server, where it would bring the server down too:
 its captures are stored as they came, with status ``error`` and what happened, for
 ``seenby reparse`` (which parses in the workers as well). The request is answered, so
@@ -74,7 +74,8 @@ MAX_RESTARTS = 5
 parsed in the server until the window has room again (something kills every worker)."""
 RESTART_WINDOW_S = 600.0
 PARSE_DEADLINE_S = 60.0
-"""A worker still parsing one job after this long is killed: a plugin hangs on it."""
+"""A worker still parsing one job after this long is killed: a plugin hangs on it
+(the default of ``ServerSettings.parse_deadline_s``)."""
 START_TIMEOUT_S = 60.0
 """A worker that has not loaded its plugins by then is killed (and not used)."""
 START_WAIT_S = 20.0
@@ -205,8 +206,9 @@ def _widen(process: subprocess.Popen[bytes]) -> None:
 
 
 class _Worker:
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], deadline_s: float) -> None:
         self.process = process
+        self.deadline_s = deadline_s
         assert process.stdin is not None and process.stdout is not None
         self.jobs: IO[bytes] = process.stdin
         self.answers: IO[bytes] = process.stdout
@@ -215,7 +217,7 @@ class _Worker:
     def run(self, job: Job, body: bytes) -> tuple[Answer, bytes]:
         """Raises BrokenPipeError when the worker was gone before it got the job."""
         send(self.jobs, msgspec.msgpack.encode(job), body)
-        message = receive_within(self.answers, PARSE_DEADLINE_S, self._overrun)
+        message = receive_within(self.answers, self.deadline_s, self._overrun)
         if message is None:
             raise EOFError("the worker exited")
         header, payload = message
@@ -228,7 +230,7 @@ class _Worker:
     def died_on_job(self) -> str:
         """What became of the worker that took a job and gave no answer, for its captures."""
         if self.overran:
-            what = f"took longer than {PARSE_DEADLINE_S:.0f} s to parse (a plugin hangs on them)"
+            what = f"took longer than {self.deadline_s:g} s to parse (a plugin hangs on them)"
         else:
             try:
                 status = self.process.wait(STOP_TIMEOUT_S)
@@ -253,10 +255,13 @@ class _Worker:
 class ParsePool:
     """Parse worker processes, each preparing one request at a time."""
 
-    def __init__(self, plugins: PluginHost, size: int) -> None:
+    def __init__(
+        self, plugins: PluginHost, size: int, *, deadline_s: float = PARSE_DEADLINE_S
+    ) -> None:
         if plugins.recipe is None:
             raise ValueError("plugins handed over as objects cannot be loaded in a worker")
         self._plugins = plugins
+        self._deadline_s = deadline_s
         self._setup = WorkerSetup(plugins.recipe, list(sys.path))
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._lock = threading.Lock()
@@ -313,7 +318,7 @@ class ParsePool:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
             )
-            worker = _Worker(process)
+            worker = _Worker(process, self._deadline_s)
             _widen(process)
             message = receive_within(worker.answers, START_TIMEOUT_S, process.kill)
             if message is None:

@@ -73,7 +73,11 @@ class Seenby:
         # overlaps other requests' DuckDB writes: in worker processes (parse_pool.py)
         # when the plugins can be loaded there, else in a thread of this process.
         workers = settings.parse_workers if plugins.recipe is not None else 0
-        self.parse_pool = ParsePool(plugins, workers) if workers > 0 else None
+        self.parse_pool = (
+            ParsePool(plugins, workers, deadline_s=settings.parse_deadline_s)
+            if workers > 0
+            else None
+        )
         self._parsers = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="parser")
         specs = plugins.table_specs()
         store.apply_table_specs([spec for _, spec in specs])
