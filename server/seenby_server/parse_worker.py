@@ -1,4 +1,5 @@
-"""A parse worker process (see parse_pool.py): prepares the requests the server sends.
+"""A parse worker process (see parse_pool.py): prepares the requests the server sends,
+with the messages of parse_protocol.py.
 
     python -m seenby_server.parse_worker '<WorkerSetup as JSON>'
 
@@ -15,7 +16,15 @@ import sys
 import msgspec
 import pyarrow as pa
 
-from seenby_server.parse_pool import Answer, Job, Ready, WorkerSetup, arrow_streams, receive, send
+from seenby_server.parse_protocol import (
+    Answer,
+    Job,
+    Ready,
+    WorkerSetup,
+    arrow_streams,
+    receive,
+    send,
+)
 from seenby_server.pipeline import StoredCapture, parse_batch
 from seenby_server.plugins import PluginHost, describe, load_plugins
 from seenby_server.prepare import CAPTURE_SCHEMA, BadBatch, PreparedRequest, prepare_request
