@@ -358,3 +358,29 @@ def test_reparse_without_a_server_parses_in_a_worker_too(make_server: Any) -> No
     ).stdout
     assert rows.count("crashed while parsing them") == 1
     assert rows.count("took longer than 2 s") == 1
+
+
+def test_workers_that_keep_dying_are_restarted_only_so_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("seenby_server.parse_pool.MAX_RESTARTS", 1)
+    pool = ParsePool(load_plugins(modules=["support.example_plugin", "support.poison_plugin"]), 1)
+    crash = msgspec.json.encode({"captures": [capture(body={"crash": True})]})
+    plain = msgspec.json.encode({"captures": [capture(body=feed(POST_A))]})
+    try:
+        assert pool.wait_ready(60)
+        assert [o.status for o in pool.prepare(crash, T0).outcomes] == ["error"]
+        assert pool.wait_ready(60)  # the one restart the window allows
+        assert [o.status for o in pool.prepare(crash, T0).outcomes] == ["error"]
+        assert pool.report()["restarts"] == 1 and pool.report()["running"] == 0
+        # No room left: parsed here meanwhile.
+        assert [o.status for o in pool.prepare(plain, T0).outcomes] == ["parsed"]
+        assert pool.report()["parsed_in_server"] == 1
+        # Once the window has room again, the next request starts a worker and uses it.
+        monkeypatch.setattr("seenby_server.parse_pool.RESTART_WINDOW_S", 0.0)
+        assert [o.status for o in pool.prepare(plain, T0).outcomes] == ["parsed"]
+        assert pool.report() | {"restarts": 2, "running": 1, "parsed_in_server": 1} == (
+            pool.report()
+        )
+    finally:
+        pool.close()
