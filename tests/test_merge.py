@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,7 @@ import seenby
 from conftest import capture
 from seenby_server.lookup import PostsLookup
 from seenby_server.merge import RowMerger
-from seenby_server.pipeline import ParseOutcome, StoredCapture, store_raw, validate
+from seenby_server.pipeline import ParseOutcome, StoredCapture, parse_batch, store_raw, validate
 from seenby_server.plugins import load_plugins
 from seenby_server.prepare import capture_rows
 from seenby_server.rowtables import RowTables
@@ -136,7 +137,7 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
         assert store.read_sync(
             lambda cur: cur.execute("SELECT count(*) FROM posts").fetchall()
         ) == [(0,)]
-        assert RowMerger(store).recover(plugins) == 2
+        assert RowMerger(store).recover(partial(parse_batch, plugins)) == 2
         assert store.read_sync(
             lambda cur: cur.execute("SELECT post_id, likes FROM posts_latest").fetchall()
         ) == [("p1", 7)]
@@ -145,7 +146,7 @@ def test_rows_a_dead_server_never_merged_are_recovered_at_start(tmp_path: Path) 
                 "SELECT id, parse_status, rows_merged FROM captures ORDER BY id"
             ).fetchall()
         ) == [("c1", "parsed", True), ("c2", "error", True)]
-        assert RowMerger(store).recover(plugins) == 0
+        assert RowMerger(store).recover(partial(parse_batch, plugins)) == 0
     finally:
         store.close()
 

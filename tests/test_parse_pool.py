@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import msgspec
 import pyarrow as pa
 import pytest
@@ -295,6 +296,30 @@ def test_reparse_parses_in_the_workers_too(make_server: Any) -> None:
     assert {row[1] for row in rows} == {"error"}
     assert all("crashed while parsing them" in row[2] for row in rows)
     assert server.request("GET", "/api/v1/status").status_code == 200
+
+
+def test_a_capture_that_crashes_its_parser_cannot_stop_the_server_from_starting(
+    make_server: Any,
+) -> None:
+    """Captures committed but never merged (the process was killed in between) are
+    parsed again at start: in a worker, so a plugin that now crashes on one of them
+    marks it as an error instead of taking the starting server down."""
+    poisoned = "example_plugin,poison_plugin"
+    server: Server = make_server(plugins="example_plugin")
+    server.post_captures(capture(body={"crash": True}, capture_id="poison"))
+    server.stop()
+    # As after kill -9 between the commit and the merge.
+    with duckdb.connect(str(server.data_dir / "seenby.duckdb")) as db:
+        db.execute(
+            "UPDATE captures SET rows_merged = false, parse_status = 'parsed', parse_error = NULL"
+        )
+    again: Server = make_server(plugins=poisoned)
+    assert again.process is not None and again.process.poll() is None
+    (status, error) = again.sql("SELECT parse_status, parse_error FROM captures")[0]
+    assert status == "error" and "crashed while parsing them" in error, error
+    assert workers_report(again)["parsed_in_server"] == 0
+    # Kept as it came: parsed again once the plugin is fixed.
+    assert again.sql("SELECT body IS NOT NULL OR body_zstd IS NOT NULL FROM captures") == [[True]]
 
 
 def test_workers_stop_when_idle_and_start_again_on_the_next_request(

@@ -13,7 +13,9 @@ rows here; they are merged, many requests' worth at once, in one transaction:
 - when the server stops.
 
 If the process dies in between, the captures are durable and still flagged, and
-:meth:`RowMerger.recover` re-parses them at the next start. If a merge fails (a
+:meth:`RowMerger.recover` re-parses them at the next start (in a parse worker when
+there is one, so a plugin that crashes on one of them cannot stop the server from
+starting). If a merge fails (a
 plugin produced rows the tables refuse), the batch is split and retried so one bad
 capture cannot hold back the others; a capture that fails alone is marked ``error``
 and keeps its raw body for ``seenby reparse``.
@@ -23,15 +25,15 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import duckdb
 import polars as pl
 
 from seenby_server.lookup import note_written
-from seenby_server.pipeline import parse_batch, stored_from_row, write_statuses
-from seenby_server.plugins import PluginHost, describe
+from seenby_server.pipeline import ParsedCaptures, StoredCapture, stored_from_row, write_statuses
+from seenby_server.plugins import describe
 from seenby_server.rowtables import RowTables
 from seenby_server.store import Store, in_transaction
 from seenby_server.writes import RowFrames, run_with, write_frames
@@ -108,16 +110,22 @@ class RowMerger:
             ),
         )
 
-    def recover(self, plugins: PluginHost) -> int:
-        """Re-parse and merge captures whose rows a dead process never merged; returns how many."""
+    def recover(self, parse: Callable[[Sequence[StoredCapture]], ParsedCaptures]) -> int:
+        """Re-parse (with ``parse``) and merge captures whose rows a dead process never
+        merged; returns how many. Captures ``parse`` could not parse (their worker
+        crashed on the page) end as errors that keep their raw body."""
         recovered = 0
         while page := self._store.read_sync(_unmerged_page):
-            self._recover_page(plugins, page)
+            self._recover_page(parse, page)
             recovered += len(page)
         return recovered
 
-    def _recover_page(self, plugins: PluginHost, page: list[dict[str, Any]]) -> None:
-        parsed = parse_batch(plugins, [stored_from_row(row) for row in page])
+    def _recover_page(
+        self,
+        parse: Callable[[Sequence[StoredCapture]], ParsedCaptures],
+        page: list[dict[str, Any]],
+    ) -> None:
+        parsed = parse([stored_from_row(row) for row in page])
         with_rows = set(parsed.rows.captures)
         without_rows = [o.capture_id for o in parsed.outcomes if o.capture_id not in with_rows]
 

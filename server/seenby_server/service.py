@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 import msgspec
@@ -81,7 +82,11 @@ class Seenby:
         self._parsers = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="parser")
         specs = plugins.table_specs()
         store.apply_table_specs([spec for _, spec in specs])
-        self.recovered = self.merger.recover(plugins)
+        # In a worker like any parse: a capture that crashed the last run's parser
+        # (which may be why it stopped) must not stop this one from starting.
+        self.recovered = self.merger.recover(
+            self.parse_pool.parse_stored if self.parse_pool else partial(parse_batch, plugins)
+        )
         """Captures whose rows the previous run stopped before merging, merged now."""
         self.refresher = Refresher(
             store,
