@@ -4,9 +4,12 @@
 // visible, to time impressions (half visible for 900 ms or more). The second watches
 // only the posts the first says are near (a post that is not near is not visible):
 // the browser computes intersections for every observed post on every frame that
-// moves something, and most posts of a long page are far away.
+// moves something, and most posts of a long page are far away. For the same reason
+// the first watches, on a page of many posts, only those around the viewport
+// (watch-window.ts).
 
 import { measured } from "./perf";
+import { WatchWindow } from "./watch-window";
 
 export const MIN_DWELL_MS = 900;
 export const HALF = 0.5;
@@ -30,12 +33,14 @@ export class VisibilityTracker {
   private readonly halfVisible = new Set<Element>();
   /** Dwell episodes under way: performance.now() at their start. */
   private readonly episodes = new Map<Element, number>();
+  private readonly watching: WatchWindow;
 
   constructor(private readonly listener: VisibilityListener) {
     this.near = new IntersectionObserver((entries) => measured("seenby:visible", () => this.onNear(entries)), { rootMargin: NEAR_MARGIN, threshold: 0 });
     // Only crossing the half matters (dwell starts and ends there): one callback per
     // post entering or leaving the viewport, not two.
     this.exact = new IntersectionObserver((entries) => measured("seenby:visible", () => this.onExact(entries)), { threshold: HALF });
+    this.watching = new WatchWindow(this.near);
     document.addEventListener("visibilitychange", () => {
       if (document.visibilityState === "hidden") this.endAll();
       else for (const post of this.halfVisible) this.begin(post);
@@ -44,7 +49,12 @@ export class VisibilityTracker {
   }
 
   observe(post: Element): void {
-    this.near.observe(post);
+    this.watching.add(post);
+  }
+
+  /** How many posts the near observer watches. */
+  get watched(): number {
+    return this.watching.size;
   }
 
   /** Posts near the viewport right now (few: about two viewports' worth). */
@@ -66,10 +76,11 @@ export class VisibilityTracker {
         this.exact.unobserve(post);
         this.halfVisible.delete(post);
         this.end(post);
-        if (!post.isConnected) this.near.unobserve(post); // the site dropped it
+        if (!post.isConnected) this.watching.dropped(post); // the site dropped it
       }
     }
     if (appeared.length > 0) this.listener.visible(appeared);
+    this.watching.moved(this.nearView, appeared);
   }
 
   private onExact(entries: IntersectionObserverEntry[]): void {
