@@ -398,14 +398,37 @@ def test_workers_that_keep_dying_are_restarted_only_so_often(
         assert pool.wait_ready(60)  # the one restart the window allows
         assert [o.status for o in pool.prepare(crash, T0).outcomes] == ["error"]
         assert pool.report()["restarts"] == 1 and pool.report()["running"] == 0
-        # No room left: parsed here meanwhile.
-        assert [o.status for o in pool.prepare(plain, T0).outcomes] == ["parsed"]
-        assert pool.report()["parsed_in_server"] == 1
+        # No room left, and the workers died on requests: the plugins crash, and would
+        # take the server down too. Kept unparsed meanwhile, not parsed here.
+        held = pool.prepare(plain, T0).outcomes
+        assert [o.status for o in held] == ["error"]
+        assert "crashed or hung on 2 requests in the last 10 minutes" in (held[0].error or "")
+        assert pool.report()["parsed_in_server"] == 0
         # Once the window has room again, the next request starts a worker and uses it.
         monkeypatch.setattr("seenby_server.parse_pool.RESTART_WINDOW_S", 0.0)
         assert [o.status for o in pool.prepare(plain, T0).outcomes] == ["parsed"]
-        assert pool.report() | {"restarts": 2, "running": 1, "parsed_in_server": 1} == (
+        assert pool.report() | {"restarts": 2, "running": 1, "parsed_in_server": 0} == (
             pool.report()
         )
+    finally:
+        pool.close()
+
+
+def test_workers_killed_from_outside_too_often_leave_parsing_to_the_server(
+    monkeypatch: pytest.MonkeyPatch, plugins: PluginHost
+) -> None:
+    """Something kills idle workers (the OOM killer, a user): no plugin is to blame, so
+    once no restart is left requests are parsed in the server."""
+    monkeypatch.setattr("seenby_server.parse_pool.MAX_RESTARTS", 1)
+    pool = ParsePool(plugins, 1)
+    plain = msgspec.json.encode({"captures": [capture(body=feed(POST_A))]})
+    try:
+        for _ in range(2):
+            assert pool.wait_ready(60)
+            for worker in list(pool._workers):
+                worker.process.kill()
+                worker.process.wait()
+            assert [o.status for o in pool.prepare(plain, T0).outcomes] == ["parsed"]
+        assert pool.report() | {"restarts": 1, "parsed_in_server": 1} == pool.report()
     finally:
         pool.close()

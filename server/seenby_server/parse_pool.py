@@ -14,8 +14,11 @@ A request waits for a worker that is starting (at the server's start, after idli
 after a worker died), for START_WAIT_S at most. It is prepared in the server process
 instead, by the same function, only when no worker runs or starts in that time: the
 plugins were handed over as objects (tests) so a worker cannot load them, workers fail
-to start, or they died more often than MAX_RESTARTS allows. Nothing is lost either
-way: the body is still in hand.
+to start, or something killed them more often than MAX_RESTARTS allows. Nothing is
+lost either way: the body is still in hand. If instead workers died *on* requests (a
+plugin crashes or hangs) until no restart was left, plugins would likely bring the
+server down too: requests are then kept unparsed, as below, until restarts are
+allowed again.
 
 A worker that dies while it parses a request (a plugin crashed the process) or takes
 longer than its deadline (a plugin hangs; the worker is killed) is restarted, and
@@ -69,8 +72,9 @@ from seenby_server.rowtables import RowTables
 log = logging.getLogger("seenby")
 
 MAX_RESTARTS = 5
-"""Workers started again after dying within RESTART_WINDOW_S; past that, requests are
-parsed in the server until the window has room again (something kills every worker)."""
+"""Workers started again after dying within RESTART_WINDOW_S; past that, until the
+window has room again, requests are parsed in the server (something kills every
+worker), or kept unparsed if workers died on requests in that window (plugins crash)."""
 RESTART_WINDOW_S = 600.0
 PARSE_DEADLINE_S = 60.0
 """A worker still parsing one job after this long is killed: a plugin hangs on it
@@ -162,6 +166,7 @@ class ParsePool:
         self._workers: set[_Worker] = set()
         self._starting = 0
         self._restarted_at: deque[float] = deque()
+        self._died_on_jobs_at: deque[float] = deque()
         self._closed = False
         self._size = size
         self._asleep = False
@@ -295,8 +300,9 @@ class ParsePool:
         return parse_batch(self._plugins, items)
 
     def _run(self, job: Job, body: bytes) -> tuple[Answer, bytes] | str | None:
-        """A worker's answer to ``job``; a reason when the job brought its worker down;
-        None when no worker could take it."""
+        """A worker's answer to ``job``; a reason to keep its captures unparsed when the
+        job brought its worker down, or no worker could take it after others died on
+        jobs; None when no worker could take it and it may be parsed in the server."""
         self._wake()
         while (worker := self._take()) is not None:
             if worker.process.poll() is not None:  # died while idle: not this job's doing
@@ -309,25 +315,44 @@ class ParsePool:
                 continue
             except (OSError, EOFError, ValueError, msgspec.DecodeError) as exc:
                 reason = worker.died_on_job()
-                self._lost(worker, exc)
+                self._lost(worker, exc, on_job=True)
                 return reason
             self._idle.put(worker)
             for failure in answer.failures:
                 self._plugins.record_failure(*failure)
             return answer, payload
-        return None
+        return self._held_back()
 
-    def _lost(self, worker: _Worker, exc: BaseException) -> None:
+    def _held_back(self) -> str | None:
+        """Why a job no worker took is not parsed in the server either (workers died on
+        jobs lately: the plugins crash or hang); None when it may be."""
+        with self._lock:
+            now = time.monotonic()
+            while self._died_on_jobs_at and now - self._died_on_jobs_at[0] > RESTART_WINDOW_S:
+                self._died_on_jobs_at.popleft()
+            died = len(self._died_on_jobs_at)
+        if died == 0:
+            return None
+        minutes = RESTART_WINDOW_S / 60
+        return (
+            f"parse workers crashed or hung on {died} requests in the last {minutes:g} minutes"
+            " and are not started again for now, and plugins do not run in the server, which"
+            " they could bring down; kept unparsed: `seenby reparse` parses them again"
+        )
+
+    def _lost(self, worker: _Worker, exc: BaseException, *, on_job: bool = False) -> None:
         worker.process.kill()
         worker.stop()
         with self._lock:
             self._workers.discard(worker)
+            if on_job:
+                self._died_on_jobs_at.append(time.monotonic())
             restart = self._may_restart()
         log.error(
             "a parse worker died (%s: %s); %s",
             type(exc).__name__,
             exc,
-            "starting another" if restart else "parsing in the server for a while",
+            "starting another" if restart else "no more restarts for a while",
         )
         if restart:
             self._start()
