@@ -46,11 +46,15 @@ function closestSafely(element: Element, selector: string): Element | null {
   }
 }
 
+/** Badges placed between two sweeps of the badges the site removed with their posts. */
+const SWEEP_EVERY = 200;
+
 export class PostOverlays {
   private readonly observed = new WeakSet<Element>();
   private readonly badgeOfPost = new WeakMap<Element, BadgeView>();
   private readonly ownHosts = new WeakSet<Element>();
   private readonly badgesById = new Map<string, Set<BadgeView>>();
+  private placedSinceSweep = 0;
   private readonly visibility: VisibilityTracker;
   private readonly store: OverlayStore;
   /** The system's scheme until the page's colours are read (at idle time: a style read may force a style recalculation). */
@@ -210,7 +214,28 @@ export class PostOverlays {
     badge.update(cached ? { kind: "overlay", overlay: cached } : { kind: "loading" });
     this.removeForeignCopies(post);
     placeBadge(badge.host, post, this.locator.anchor_selector);
+    if (++this.placedSinceSweep >= SWEEP_EVERY) this.forgetRemoved();
     return true;
+  }
+
+  /**
+   * Forgets the badges the site removed along with their posts. A site that keeps only
+   * the posts near the viewport in its page (X) drops thousands in a long session, and
+   * a badge still listed here would keep its whole post in memory.
+   */
+  private forgetRemoved(): void {
+    this.placedSinceSweep = 0;
+    for (const [postId, badges] of this.badgesById) {
+      for (const badge of badges) if (!badge.host.isConnected) badges.delete(badge);
+      if (badges.size === 0) this.badgesById.delete(postId);
+    }
+  }
+
+  /** Badges listed for the posts in the page (those the site removed are forgotten now and then). */
+  get listedBadges(): number {
+    let count = 0;
+    for (const badges of this.badgesById.values()) count += badges.size;
+    return count;
   }
 
   /** Copies of a badge the site cloned along with the post have no shadow root: drop them. */

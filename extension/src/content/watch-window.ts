@@ -98,9 +98,14 @@ export class WatchWindow {
     for (const post of this.located) if (post.isConnected) this.watch(post);
   }
 
-  /** Drops the posts the site removed; sorts the rest into page order if needed. */
+  /**
+   * Drops the posts the site removed (and stops watching them: the observer would keep
+   * each alive, and a post removed far from view is never reported); sorts the rest
+   * into page order if needed.
+   */
   private prune(): void {
     this.located = this.located.filter((post) => post.isConnected);
+    for (const post of this.watched) if (!post.isConnected) this.dropped(post);
     if (!this.ordered) this.located.sort(inPageOrder);
     this.ordered = true;
     this.pruneAbove = Math.max(2 * this.located.length, 2 * WATCH_ALL_UP_TO);

@@ -257,6 +257,28 @@ describe("badges", () => {
     expect(sent.map((capture) => (capture.body as { post_id: string }).post_id)).toEqual(["2088190455821312341"]);
   });
 
+  it("forgets the badges of posts the site removed (a site that virtualises its feed drops thousands)", async () => {
+    const hub = new MutationHub(); // wired as page.ts wires it: scans get what the site added
+    const posts = PostOverlays.for(platformNamed("x"), { fetchOverlays: async () => null, send: () => {}, placed: () => hub.takeRecords() })!;
+    hub.subscribe((added) => posts.scan(added));
+    posts.scan();
+    const feedOf = (from: number, count: number): HTMLElement[] =>
+      Array.from({ length: count }, (_, index) => {
+        const post = document.createElement("article");
+        post.setAttribute("data-testid", "tweet");
+        post.innerHTML = `<div data-testid="User-Name"><a href="/someone/status/${9000 + from + index}"><time>now</time></a></div>`;
+        return post;
+      });
+    const first = feedOf(0, 250);
+    document.body.append(...first);
+    await vi.advanceTimersByTimeAsync(60); // badged in the mutation observer's callback
+    expect(first.every((post) => hostIn(post) !== null)).toBe(true);
+    for (const post of first) post.remove(); // scrolled far away: the site drops them
+    document.body.append(...feedOf(250, 200));
+    await vi.advanceTimersByTimeAsync(60);
+    expect(posts.listedBadges).toBe(200); // the posts in the page, not the 250 it dropped
+  });
+
   it("renders hostile text as text", async () => {
     answer = (postIds) =>
       postIds.map((id) =>

@@ -129,6 +129,17 @@ describe("WatchWindow", () => {
   });
 });
 
+describe("WatchWindow and posts the site removes", () => {
+  it("stops watching posts removed far from view (the observer never reports them, and would keep them alive)", () => {
+    const posts = feed(WATCH_ALL_UP_TO);
+    locate(posts);
+    for (const post of posts) post.remove(); // a site that virtualises its feed
+    locate(feed(2 * WATCH_ALL_UP_TO));
+    expect([...watched].filter((post) => !post.isConnected)).toEqual([]);
+    expect(watched.size).toBe(2 * WATCH_ALL_UP_TO);
+  });
+});
+
 describe("VisibilityTracker on a long page", () => {
   it("asks the browser about a bounded number of posts, and every post still comes near", () => {
     useFakeIntersectionObserver();
