@@ -111,7 +111,7 @@ export class WatchWindow {
     this.pruneAbove = Math.max(2 * this.located.length, 2 * WATCH_ALL_UP_TO);
   }
 
-  /** The index of a connected post in the pruned, ordered `located`. */
+  /** The index of a connected post in the pruned, ordered `located`; -1 if it is not found there. */
   private indexOf(post: Element): number {
     let low = 0;
     let high = this.located.length;
@@ -120,7 +120,14 @@ export class WatchWindow {
       if (inPageOrder(this.located[middle]!, post) < 0) low = middle + 1;
       else high = middle;
     }
-    return Math.min(low, this.located.length - 1);
+    return this.located[low] === post ? low : -1;
+  }
+
+  /** The indexes of the first and last of `shown` (in page order); null if `located` is out of order. */
+  private span(shown: Element[]): [number, number] | null {
+    const first = this.indexOf(shown[0]!);
+    const last = this.indexOf(shown[shown.length - 1]!);
+    return first < 0 || last < 0 ? null : [first, last];
   }
 
   /** Watches the window around the near posts, and only it. */
@@ -129,9 +136,16 @@ export class WatchWindow {
     const shown = [...near].filter((post) => post.isConnected);
     if (shown.length === 0 || this.located.length <= WATCH_ALL_UP_TO) return this.watchAll();
     shown.sort(inPageOrder);
+    let span = this.span(shown);
+    if (span === null) {
+      // The site moved posts since they were located: sort them again.
+      this.ordered = false;
+      this.prune();
+      span = this.span(shown);
+      if (span === null) return this.watchAll();
+    }
+    const [first, last] = span;
     const count = this.located.length;
-    const first = this.indexOf(shown[0]!);
-    const last = this.indexOf(shown[shown.length - 1]!);
     const from = Math.max(0, first - WATCH_AROUND);
     const to = Math.min(count - 1, last + WATCH_AROUND);
     const keep = new Set(this.located.slice(from, to + 1));

@@ -111,6 +111,17 @@ describe("WatchWindow", () => {
     expect(watched.has(beyond!)).toBe(false);
   });
 
+  it("places the window right after the site moved posts it had located", () => {
+    const posts = feed(1000);
+    locate(posts);
+    // The site moves the last 100 posts to the top (a re-sorted feed reusing its nodes).
+    const moved = posts.slice(900);
+    document.body.prepend(...moved);
+    window_.moved(new Set(moved.slice(0, 10)), moved.slice(0, 10));
+    for (const post of moved.slice(0, 10 + WATCH_AROUND)) expect(watched.has(post), `post ${post.id} not watched`).toBe(true);
+    expect(watched.has(posts[500]!)).toBe(false);
+  });
+
   it("forgets posts the site removed, and places the window again when its edge went", () => {
     const posts = feed(1000);
     locate(posts);
