@@ -20,6 +20,12 @@ import { measured } from "./perf";
 const REQUEST_DELAY_MS = 10;
 const MAX_IDS_PER_REQUEST = 500; // the server's limit
 const MAX_CACHED = 5000;
+/**
+ * Unknown posts remembered for asking again (the newest). Every push looks at each of
+ * them, so the list must not grow with the session; one forgotten is asked for again
+ * when it is shown again.
+ */
+export const MAX_UNKNOWN = 500;
 /** The one delayed retry of a post that came back unknown. */
 export const UNKNOWN_RETRY_MS = 1_500;
 /** An unknown answer older than this is asked again when its post is shown again. */
@@ -117,7 +123,10 @@ export class OverlayStore {
       // A late "unknown" (asked before the capture was in) never hides what we know.
       if (!overlay.known && this.cache.get(postId)?.known) continue;
       if (!overlay.known && this.holdUnknown(postId, askedAtPush)) continue;
-      if (overlay.known) this.unknown.delete(postId);
+      if (overlay.known) {
+        this.unknown.delete(postId);
+        this.retriedLater.delete(postId);
+      }
       this.cache.delete(postId); // re-insert: the newest stay when we trim
       this.cache.set(postId, overlay);
       applied.push(overlay);
@@ -137,12 +146,24 @@ export class OverlayStore {
    */
   private holdUnknown(postId: string, askedAtPush: number | undefined): boolean {
     const firstAnswer = !this.retriedLater.has(postId);
+    this.unknown.delete(postId); // re-insert: the newest stay when we trim
     this.unknown.set(postId, performance.now());
+    this.forgetOldUnknown();
     // A push came while the request was on its way: ask again now, its answer may be older.
     const pushedMeanwhile = askedAtPush !== undefined && askedAtPush < this.pushes;
     if (pushedMeanwhile) this.enqueue(postId);
     else this.retryLater(postId);
     return firstAnswer && (pushedMeanwhile || this.awaitingIngest());
+  }
+
+  private forgetOldUnknown(): void {
+    for (const oldest of this.unknown.keys()) {
+      if (this.unknown.size <= MAX_UNKNOWN) break;
+      this.unknown.delete(oldest);
+      this.retriedLater.delete(oldest);
+      // Its cached "unknown" would keep it from being asked for when it is shown again.
+      if (this.cache.get(oldest)?.known === false) this.cache.delete(oldest);
+    }
   }
 
   private enqueue(postId: string): void {

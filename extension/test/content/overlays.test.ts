@@ -1,7 +1,7 @@
 // The overlay cache: "no data yet" is asked again when it may be stale, and a late
 // "unknown" never hides a known overlay.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { OverlayStore, PUSH_WAIT_MS, UNKNOWN_FRESH_MS, UNKNOWN_RETRY_MS } from "../../src/content/overlays";
+import { MAX_UNKNOWN, OverlayStore, PUSH_WAIT_MS, UNKNOWN_FRESH_MS, UNKNOWN_RETRY_MS } from "../../src/content/overlays";
 import type { Overlay } from "../../src/shared/types";
 
 const ALIAS = "dan.example.org/post/3lbq7mwnx5c2r";
@@ -126,6 +126,25 @@ describe("unknown posts are asked again", () => {
     overlays.want(ALIAS);
     await debounce();
     expect(background.requests).toHaveLength(3);
+  });
+
+  it("are remembered for a push only so many (every push looks at each), and a forgotten one is asked again when shown", async () => {
+    const overlays = store();
+    const ids = Array.from({ length: MAX_UNKNOWN + 100 }, (_, index) => `post-${index}`);
+    shownIds = new Set(ids);
+    for (const id of ids) overlays.want(id);
+    await debounce();
+    for (const request of background.requests) request.answer(request.postIds.map((postId) => overlay(postId, false)));
+    await vi.advanceTimersByTimeAsync(0);
+    const asked = background.requests.length;
+    overlays.acceptPushed([]); // asks again for the unknown posts it remembers: the newest
+    await debounce();
+    expect(background.requests.slice(asked).flatMap((request) => request.postIds)).toEqual(ids.slice(100));
+    await background.answerLast(false);
+    const before = background.requests.length;
+    overlays.want("post-0"); // forgotten, shown again: asked for, not taken from the cache
+    await debounce();
+    expect(background.requests.slice(before).map((request) => request.postIds)).toEqual([["post-0"]]);
   });
 
   it("keep their placeholder while the page's own captures are on their way", async () => {
