@@ -238,6 +238,40 @@ def test_large_bodies_are_stored_compressed_and_read_back_byte_for_byte(server: 
     assert server.sql("SELECT count(*) FROM posts_latest WHERE text LIKE 'caf\u00e9%'") == [[30]]
 
 
+def test_the_handle_a_page_shows_names_the_users_own_account(server: Server) -> None:
+    """`viewer` captures carry the handle the extension read with the platform's
+    ViewerHint; the account it names becomes the user's, whichever comes first."""
+    hint = capture(kind="viewer", body={"handle": "ANA"})
+    assert server.post_captures(hint).json()["statuses"] == {hint["id"]: "parsed"}
+    assert server.sql("SELECT platform, handle FROM viewer_handles") == [["example", "ANA"]]
+    assert server.sql("SELECT count(*) FROM viewers") == [[0]]  # no such account known yet
+    server.post_captures(capture(body=feed(POST_A, POST_B)))
+    assert server.sql("SELECT platform, account_id, handle FROM viewers") == [
+        ["example", "u1", "ana"]
+    ]
+    assert server.sql("SELECT post_id, is_own FROM posts_latest ORDER BY post_id") == [
+        ["a1", True],
+        ["b2", False],
+    ]
+    # The account known first, then the handle.
+    server.post_captures(capture(kind="viewer", body={"handle": "ben"}))
+    assert server.sql("SELECT account_id FROM viewers ORDER BY account_id") == [["u1"], ["u2"]]
+
+
+def test_a_viewer_capture_without_a_handle_is_refused(server: Server) -> None:
+    response = server.post_captures(
+        capture(kind="viewer", body={"name": "ana"}),
+        capture(kind="viewer", body="ana"),
+        capture(kind="viewer", body={"handle": "ana"}, url="https://unknown.test/", page_url=None),
+    )
+    assert response.status_code == 422
+    errors = [r["error"] for r in response.json()["rejected"]]
+    assert "viewer body: Object missing required field `handle`" in errors[0]
+    assert (
+        errors[1:] == ['a viewer capture\'s body must be {"handle": …} and its platform known'] * 2
+    )
+
+
 def test_viewer_and_flag_interactions_land(server: Server) -> None:
     body = {"me": "u1", "posts": [dict(POST_A), dict(POST_B, liked=True)]}
     server.post_captures(capture(body=body))

@@ -219,3 +219,39 @@ def test_the_posts_lookup_sees_aliases_and_viewers_merged_after_it_kept_them(
     assert posts["post_id"].to_list() == ["1"]
     assert posts["is_own"].to_list() == [True]
     lookup.close()
+
+
+def test_the_posts_lookup_sees_a_viewer_found_from_a_handle_the_page_showed(
+    store: Store,
+) -> None:
+    """An account merged after the page showed its handle is the user's: the merge that
+    finds it adds no viewer row of its own, yet the lookup must read viewers again."""
+    merger = RowMerger(store)
+    lookup = PostsLookup(store)
+
+    def merge(batch: ParsedBatch) -> None:
+        store.write_sync(lambda cur: None, then=lambda _: merger.add(RowTables.of_batch(batch)))
+        store.settle_sync()
+
+    hint = ParsedBatch()
+    hint.add_viewer_handle("c1", "x", "Ana", T0)
+    merge(hint)
+    first = ParsedBatch()
+    first.add(
+        "c2", T0, seenby.ParseResult(posts=[seenby.Post(platform="x", post_id="1", author_id="b")])
+    )
+    merge(first)
+    assert lookup.resolve_and_read("x", ["1"])[1]["is_own"].to_list() == [False]
+    ana = seenby.Account(platform="x", account_id="a", handle="ana")
+    second = ParsedBatch()
+    second.add(
+        "c3",
+        T0,
+        seenby.ParseResult(
+            accounts=[ana], posts=[seenby.Post(platform="x", post_id="2", author_id="a")]
+        ),
+    )
+    merge(second)
+    posts = lookup.resolve_and_read("x", ["1", "2"])[1].sort("post_id")
+    assert posts["is_own"].to_list() == [False, True]
+    lookup.close()

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 import msgspec
 
-CaptureKind = Literal["api", "document", "action", "impression", "dom"]
+CaptureKind = Literal["api", "document", "action", "impression", "dom", "viewer"]
 
 PLATFORMS = ("x", "mastodon", "bluesky", "reddit", "hackernews", "linkedin", "facebook")
 """Platforms the built-in plugins know. Third-party plugins may add others."""

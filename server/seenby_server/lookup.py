@@ -59,12 +59,12 @@ CACHED_TABLES = {"post_aliases": "aliases", "viewers": "viewers"}
 """Tables whose reads are kept between requests → the ``RowFrames`` field that writes them."""
 
 
-def note_written(store: Store, rows: RowFrames) -> None:
+def note_written(store: Store, rows: RowFrames, *, found_viewer: bool = False) -> None:
     """After ``rows`` are committed: what the lookup keeps of the tables they changed is
-    read again."""
+    read again (``found_viewer``: writing them added a viewer, see ``write_frames``)."""
     versions = store.versions
     for table, field in CACHED_TABLES.items():
-        if getattr(rows, field).height:
+        if getattr(rows, field).height or (table == "viewers" and found_viewer):
             versions.bump(table)
 
 

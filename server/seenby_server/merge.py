@@ -84,8 +84,8 @@ class RowMerger:
 
     def _write(self, cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: list[str]) -> None:
         try:
-            in_transaction(cur, lambda: _write_and_mark(cur, rows, ids))
-            note_written(self._store, rows)
+            found_viewer = in_transaction(cur, lambda: _write_and_mark(cur, rows, ids))
+            note_written(self._store, rows, found_viewer=found_viewer)
             return
         except Exception as exc:
             if len(ids) == 1:
@@ -147,8 +147,8 @@ def _unmerged_page(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 
 
-def _write_and_mark(cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: Sequence[str]) -> None:
-    write_frames(cur, rows, new_captures=True)  # merges take captures never merged before
+def _write_and_mark(cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: Sequence[str]) -> bool:
+    found_viewer = write_frames(cur, rows, new_captures=True)  # captures never merged before
     # The boolean filter first: row groups where every capture is merged are skipped.
     run_with(
         cur,
@@ -156,3 +156,4 @@ def _write_and_mark(cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: Sequen
         "UPDATE captures SET rows_merged = true "
         "WHERE NOT rows_merged AND id IN (SELECT id FROM incoming)",
     )
+    return found_viewer

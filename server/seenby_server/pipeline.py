@@ -37,7 +37,7 @@ class CaptureIn(msgspec.Struct, kw_only=True, forbid_unknown_fields=False):
     """One capture as the extension posts it (see docs/api.md)."""
 
     id: CaptureId
-    kind: Literal["api", "document", "action", "impression", "dom"]
+    kind: Literal["api", "document", "action", "impression", "dom", "viewer"]
     url: Url
     captured_at: AwareTime
     method: Annotated[str, msgspec.Meta(min_length=1, max_length=16)] = "GET"
@@ -57,6 +57,13 @@ class ImpressionBody(msgspec.Struct, kw_only=True):
     seen_at: AwareTime | None = None
 
 
+class ViewerBody(msgspec.Struct, kw_only=True):
+    """The body of a ``viewer`` capture: the user's own handle, as the page shows it
+    (read by the extension with the platform's ``ViewerHint``)."""
+
+    handle: Annotated[str, msgspec.Meta(min_length=1, max_length=200)]
+
+
 class Rejection(msgspec.Struct):
     index: int
     error: str
@@ -74,6 +81,7 @@ class StoredCapture(msgspec.Struct, kw_only=True):
     body: str | None
     body_is_json: bool
     impression: ImpressionBody | None = None
+    viewer: ViewerBody | None = None
     body_zstd: bytes | None = None
 
 
@@ -115,6 +123,14 @@ def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture
             impression = msgspec.json.decode(body_json, type=ImpressionBody)
         except msgspec.DecodeError as exc:
             return f"impression body: {exc}"
+    viewer = None
+    if item.kind == "viewer":
+        if body_json is None or platform is None:
+            return 'a viewer capture\'s body must be {"handle": …} and its platform known'
+        try:
+            viewer = msgspec.json.decode(body_json, type=ViewerBody)
+        except msgspec.DecodeError as exc:
+            return f"viewer body: {exc}"
     capture = Capture(
         id=item.id,
         kind=item.kind,
@@ -135,6 +151,7 @@ def validate(raw: msgspec.Raw | CaptureIn, plugins: PluginHost) -> StoredCapture
         body=body_text,
         body_is_json=body_json is not None,
         impression=impression,
+        viewer=viewer,
     )
 
 
@@ -238,7 +255,7 @@ def parse_each(plugins: PluginHost, items: Iterable[StoredCapture]) -> list[Pars
     parsed = []
     for item in items:
         capture = item.capture
-        if item.impression is not None:
+        if item.impression is not None or item.viewer is not None:
             outcome = ParseOutcome(
                 capture_id=capture.id, status="parsed", platform=capture.platform
             )
@@ -270,6 +287,10 @@ class ParsedCaptures:
                     seen.seen_at or capture.captured_at,
                     seen.dwell_ms,
                     capture.page_url,
+                )
+            if (viewer := entry.item.viewer) is not None and capture.platform is not None:
+                batch.add_viewer_handle(
+                    capture.id, capture.platform, viewer.handle, capture.captured_at
                 )
             if entry.result is not None:
                 batch.add(capture.id, capture.captured_at, entry.result)
@@ -371,14 +392,17 @@ def stored_from_row(row: dict[str, Any]) -> StoredCapture:
         platform=row["platform"],
         operation=row["operation"],
     )
-    impression = None
+    impression = viewer = None
     if capture.kind == "impression" and body_json is not None:
         impression = msgspec.json.decode(body_json, type=ImpressionBody)
+    if capture.kind == "viewer" and body_json is not None:
+        viewer = msgspec.json.decode(body_json, type=ViewerBody)
     return StoredCapture(
         capture=capture,
         request_body=request_body,
         body=column,
         body_is_json=body_json is not None,
         impression=impression,
+        viewer=viewer,
         body_zstd=packed,
     )

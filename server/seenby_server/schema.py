@@ -260,7 +260,19 @@ _V6 = """
 ALTER TABLE interactions ADD COLUMN record_id VARCHAR;
 """
 
-MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6]
+# The user's own handle as pages show it (the extension reads it with a platform's
+# ViewerHint): the account it names, once known, is added to ``viewers`` (writes.py).
+_V7 = """
+CREATE TABLE viewer_handles (
+    platform      VARCHAR NOT NULL,
+    handle        VARCHAR NOT NULL,
+    first_seen_at TIMESTAMPTZ NOT NULL,
+    last_seen_at  TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (platform, handle)
+);
+"""
+
+MIGRATIONS: list[str] = [_V1, _V2, _V3, _V4, _V5, _V6, _V7]
 
 MIGRATIONS_TABLE = """
 CREATE TABLE IF NOT EXISTS schema_migrations (
@@ -281,6 +293,7 @@ CORE_TABLES = (
     "impressions",
     "interactions",
     "viewers",
+    "viewer_handles",
     "post_metrics_latest",
 )
 CORE_VIEWS = ("posts_latest", "my_posts")

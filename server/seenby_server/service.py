@@ -139,14 +139,17 @@ class Seenby:
             parsed = await loop.run_in_executor(None, parse_batch, self.plugins, items)
         frames = await loop.run_in_executor(None, parsed.rows.frames)
 
+        found: list[bool] = []
+
         def parse_again(cur: Any) -> list[ParseOutcome]:
-            write_frames(cur, frames)
+            found.append(write_frames(cur, frames))
             write_statuses(cur, parsed.outcomes)
             return parsed.outcomes
 
         try:
             return await self.store.write(
-                parse_again, then=lambda _: note_written(self.store, frames)
+                parse_again,
+                then=lambda _: note_written(self.store, frames, found_viewer=any(found)),
             )
         except Exception as exc:
             log.exception("reparse could not write its rows")

@@ -64,6 +64,12 @@ IMPRESSION_SCHEMA = {
     "dwell_ms": pl.Int32(),
     "page_url": pl.String(),
 }
+VIEWER_HANDLE_SCHEMA = {
+    "capture_id": pl.String(),
+    "platform": pl.String(),
+    "handle": pl.String(),
+    "seen_at": UTC_TIME,
+}
 ALIAS_SCHEMA = {
     "capture_id": pl.String(),
     "platform": pl.String(),
@@ -83,6 +89,7 @@ class RowFrames:
     interactions: pl.DataFrame
     viewers: pl.DataFrame
     impressions: pl.DataFrame
+    viewer_handles: pl.DataFrame
 
     TABLES: ClassVar[tuple[str, ...]] = (
         "accounts",
@@ -92,6 +99,7 @@ class RowFrames:
         "interactions",
         "viewers",
         "impressions",
+        "viewer_handles",
     )
 
     def of_captures(self, capture_ids: Collection[str]) -> RowFrames:
@@ -116,6 +124,7 @@ class ParsedBatch:
             Viewer: [],
         }
         self._impressions: list[tuple[Any, ...]] = []
+        self._viewer_handles: list[tuple[Any, ...]] = []
         self._captures: dict[str, None] = {}
 
     @property
@@ -124,7 +133,9 @@ class ParsedBatch:
         return tuple(self._captures)
 
     def __len__(self) -> int:
-        return sum(map(len, self._rows.values())) + len(self._impressions)
+        return (
+            sum(map(len, self._rows.values())) + len(self._impressions) + len(self._viewer_handles)
+        )
 
     def of_captures(self, capture_ids: Collection[str]) -> ParsedBatch:
         """Only the rows of these captures."""
@@ -132,6 +143,7 @@ class ParsedBatch:
         for struct, rows in self._rows.items():
             kept._rows[struct] = [row for row in rows if row[0] in capture_ids]
         kept._impressions = [row for row in self._impressions if row[0] in capture_ids]
+        kept._viewer_handles = [row for row in self._viewer_handles if row[0] in capture_ids]
         kept._captures = {c: None for c in self._captures if c in capture_ids}
         return kept
 
@@ -160,6 +172,13 @@ class ParsedBatch:
         self._impressions.append((capture_id, platform, post_id, seen_at, dwell_ms, page_url))
         self._captures[capture_id] = None
 
+    def add_viewer_handle(
+        self, capture_id: str, platform: str, handle: str, seen_at: datetime
+    ) -> None:
+        """The user's own handle as a page showed it (a ``viewer`` capture)."""
+        self._viewer_handles.append((capture_id, platform, handle, seen_at))
+        self._captures[capture_id] = None
+
     def tables(self) -> dict[str, pa.Table]:
         """One Arrow table per :class:`RowFrames` table.
 
@@ -173,16 +192,8 @@ class ParsedBatch:
             "metrics": self._table(PostMetrics, METRICS_SCHEMA),
             "interactions": self._table(Interaction, INTERACTION_SCHEMA),
             "viewers": self._table(Viewer, VIEWER_SCHEMA),
-            "impressions": _arrow(
-                IMPRESSION_SCHEMA,
-                dict(
-                    zip(
-                        IMPRESSION_SCHEMA,
-                        _transpose(self._impressions, len(IMPRESSION_SCHEMA)),
-                        strict=True,
-                    )
-                ),
-            ),
+            "impressions": _rows_table(IMPRESSION_SCHEMA, self._impressions),
+            "viewer_handles": _rows_table(VIEWER_HANDLE_SCHEMA, self._viewer_handles),
         }
 
     def _table(self, struct: type[msgspec.Struct], schema: dict[str, pl.DataType]) -> pa.Table:
@@ -209,9 +220,12 @@ class ParsedBatch:
             for alias in post.aliases
             if alias != post.post_id
         ]
-        return _arrow(
-            ALIAS_SCHEMA, dict(zip(ALIAS_SCHEMA, _transpose(rows, len(ALIAS_SCHEMA)), strict=True))
-        )
+        return _rows_table(ALIAS_SCHEMA, rows)
+
+
+def _rows_table(schema: Mapping[str, pl.DataType], rows: Sequence[tuple[Any, ...]]) -> pa.Table:
+    """Rows given as tuples in ``schema``'s column order, as Arrow."""
+    return _arrow(schema, dict(zip(schema, _transpose(rows, len(schema)), strict=True)))
 
 
 def _transpose(rows: Sequence[tuple[Any, ...]], width: int) -> list[Sequence[Any]]:
@@ -307,8 +321,9 @@ def _append_snapshots(
 
 def write_frames(
     cur: duckdb.DuckDBPyConnection, rows: RowFrames, *, new_captures: bool = False
-) -> None:
-    """Upsert every row (inside the caller's transaction).
+) -> bool:
+    """Upsert every row (inside the caller's transaction). True when the user's own
+    account was found from a handle a page showed (``viewers`` changed beyond ``rows``).
 
     ``new_captures``: none of these captures' rows were written before (a merge of
     freshly stored captures), so their snapshots need no check for duplicates.
@@ -378,6 +393,8 @@ def write_frames(
         merged = _latest_non_null(viewers, ["platform", "account_id"], ["handle"])
         _upsert_newest_wins(cur, "viewers", merged.drop("capture_id"), ["platform", "account_id"])
 
+    found_viewer = _find_viewers(cur, rows)
+
     if rows.impressions.height:
         # The page may know a post only by an alias (see post_aliases): store the real id.
         # Aliases are written above, so the ones from this same batch resolve too.
@@ -390,19 +407,61 @@ def write_frames(
             "ON a.platform = i.platform AND a.alias = i.post_id "
             "ON CONFLICT (capture_id) DO NOTHING",
         )
+    return found_viewer
 
 
-def run_with(cur: duckdb.DuckDBPyConnection, frame: pl.DataFrame | pa.Table, sql: str) -> None:
-    """Run ``sql`` with ``frame`` registered as ``incoming``."""
+_VIEWER_FROM_HANDLE = (
+    "INSERT INTO viewers BY NAME SELECT a.platform, a.account_id, a.handle, "
+    "h.first_seen_at, h.last_seen_at FROM {accounts} a JOIN {handles} h "
+    "ON h.platform = a.platform AND lower(h.handle) = lower(a.handle) "
+    "ON CONFLICT (platform, account_id) DO NOTHING RETURNING account_id"
+)
+
+
+def _find_viewers(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> bool:
+    """The user's own accounts named by the handles pages showed (``viewer`` captures):
+    handles seen now among every account known, accounts seen now among every handle
+    known (the account may come long after the handle). True when one was found."""
+    found = False
+    handles = rows.viewer_handles
+    if handles.height:
+        merged = handles.group_by("platform", "handle").agg(
+            pl.col("seen_at").min().alias("first_seen_at"),
+            pl.col("seen_at").max().alias("last_seen_at"),
+        )
+        _upsert_newest_wins(cur, "viewer_handles", merged, ["platform", "handle"])
+        sql = _VIEWER_FROM_HANDLE.format(accounts="accounts", handles="incoming")
+        found = bool(run_with(cur, merged, sql, returning=True))
+    accounts = rows.accounts.filter(pl.col("handle").is_not_null())
+    if accounts.height:
+        named = accounts.select("platform", "account_id", "handle").unique(
+            ["platform", "account_id"], keep="last"
+        )
+        sql = _VIEWER_FROM_HANDLE.format(accounts="incoming", handles="viewer_handles")
+        found = bool(run_with(cur, named, sql, returning=True)) or found
+    return found
+
+
+def run_with(
+    cur: duckdb.DuckDBPyConnection,
+    frame: pl.DataFrame | pa.Table,
+    sql: str,
+    *,
+    returning: bool = False,
+) -> list[tuple[Any, ...]]:
+    """Run ``sql`` with ``frame`` registered as ``incoming``; with ``returning``, the rows
+    its RETURNING clause gives."""
     cur.register("incoming", frame if isinstance(frame, pa.Table) else frame.to_arrow())
     try:
         cur.execute(sql)
+        returned = cur.fetchall() if returning else []
     except duckdb.Error:
         # The transaction is aborted now and refuses the unregister too; raise the cause.
         with contextlib.suppress(duckdb.Error):
             cur.unregister("incoming")
         raise
     cur.unregister("incoming")
+    return returned
 
 
 def _write_interactions(cur: duckdb.DuckDBPyConnection, rows: pl.DataFrame) -> None:

@@ -4,7 +4,7 @@
 // a resend, which the server counts as a duplicate, never a loss. Pure: everything
 // that touches the browser or the network is passed in.
 
-import type { Capture, IngestResponse, Overlay } from "../shared/types";
+import { mayHoldPosts, type Capture, type IngestResponse, type Overlay } from "../shared/types";
 import { backoffDelay } from "./backoff";
 import type { BatchLimits, QueuedCapture, Rejection } from "./queue";
 import { DEFAULT_BATCH } from "./queue";
@@ -170,12 +170,12 @@ export class Flusher {
     // Overlays first: the pages are waiting for them, and they do not depend on the queue.
     // Every tab of the batch gets the batch's overlays; a content script ignores posts it
     // does not show, and splitting by post would need parsing the captures here. A tab
-    // whose captures (not only impressions) were in the batch gets the push even when it
+    // whose captures (not only impressions or its viewer) were in the batch gets the push even when it
     // is empty: it says they were ingested, and the tab waits for it before asking for
     // the overlays of its posts (content/overlays.ts).
     const tabs = new Set<number>();
     for (const record of batch) {
-      if (record.tabId >= 0 && (answer.overlays.length > 0 || record.capture.kind !== "impression")) tabs.add(record.tabId);
+      if (record.tabId >= 0 && (answer.overlays.length > 0 || mayHoldPosts(record.capture))) tabs.add(record.tabId);
     }
     for (const tabId of tabs) this.deps.deliverOverlays(tabId, answer.overlays);
     await this.deps.queue.ack(settled, rejections);

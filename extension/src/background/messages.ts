@@ -3,7 +3,7 @@
 
 import type { Capture, CaptureKind, ToBackground } from "../shared/types";
 
-const KINDS: ReadonlySet<CaptureKind> = new Set(["api", "document", "action", "impression", "dom"]);
+const KINDS: ReadonlySet<CaptureKind> = new Set(["api", "document", "action", "impression", "dom", "viewer"]);
 /** One message's captures; the server takes at most 1,000 per request. */
 export const MAX_CAPTURES_PER_MESSAGE = 500;
 /** The server answers at most 500 post ids per overlay request. */

@@ -1,6 +1,6 @@
 // Everything the content script does once it knows the page's platform.
 
-import type { Capture, InterceptedExchange, Overlay, Platform } from "../shared/types";
+import { mayHoldPosts, type Capture, type InterceptedExchange, type Overlay, type Platform } from "../shared/types";
 import { CaptureBatcher } from "./captures";
 import { watchClicks } from "./dom-actions";
 import { DocumentWatcher } from "./documents";
@@ -8,6 +8,7 @@ import { captureFromExchange } from "./exchanges";
 import { MutationHub } from "./mutations";
 import type { OverlayFetcher } from "./overlays";
 import { PostOverlays } from "./posts";
+import { watchViewer } from "./viewer";
 
 export interface PageDeps {
   /** Resolves to whether the captures are on their way to the server. */
@@ -24,7 +25,7 @@ export class ActivePage {
     deps: PageDeps,
   ) {
     this.batcher = new CaptureBatcher((captures) => {
-      const withPosts = captures.some((capture) => capture.kind !== "impression");
+      const withPosts = captures.some(mayHoldPosts);
       void deps.deliver(captures).then((queued) => {
         if (withPosts && !queued) this.posts?.capturesNotQueued();
       });
@@ -46,6 +47,8 @@ export class ActivePage {
       this.send(capture);
       this.batcher.flush();
     });
+
+    if (platform.viewer) watchViewer(platform.name, platform.viewer, send);
 
     if (this.posts) {
       const posts = this.posts;
@@ -75,7 +78,7 @@ export class ActivePage {
   private send(capture: Capture): void {
     // Posts in this capture are unknown to the server until it has them, and their
     // overlays come with the push after it does (overlays.ts).
-    if (capture.kind !== "impression") this.posts?.capturesSent();
+    if (mayHoldPosts(capture)) this.posts?.capturesSent();
     this.batcher.add(capture);
   }
 

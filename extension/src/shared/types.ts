@@ -65,7 +65,12 @@ export interface Rules {
   platforms: Platform[];
 }
 
-export type CaptureKind = "api" | "document" | "action" | "impression" | "dom";
+export type CaptureKind = "api" | "document" | "action" | "impression" | "dom" | "viewer";
+
+/** Whether a capture may hold posts (a push follows its ingest): impressions and the viewer's handle do not. */
+export function mayHoldPosts(capture: { kind: CaptureKind }): boolean {
+  return capture.kind !== "impression" && capture.kind !== "viewer";
+}
 
 /** One capture as POSTed to /api/v1/captures (see docs/api.md). */
 export interface Capture {

@@ -58,10 +58,10 @@ describe("Flusher", () => {
     expect(deliveredBeforeAck).toEqual([1]);
   });
 
-  it("tells a tab its captures were ingested even when no overlays came back (it waits for that), not for impressions alone", async () => {
+  it("tells a tab its captures were ingested even when no overlays came back (it waits for that), not for impressions or its viewer alone", async () => {
     const { queue, server, flusher, delivered } = await setup();
     server.ingestOverlays = [];
-    await queue.enqueue([makeCapture({ kind: "impression" })], 5);
+    await queue.enqueue([makeCapture({ kind: "impression" }), makeCapture({ kind: "viewer", body: { handle: "ana" } })], 5);
     await flusher.flush();
     expect(delivered).toEqual([]);
     await queue.enqueue([makeCapture(), makeCapture({ kind: "impression" })], 6);

@@ -10,6 +10,8 @@ describe("parseMessage", () => {
     expect(parseMessage({ type: "get-overlays", platform: "x", post_ids: ["1"] })).toEqual({ type: "get-overlays", platform: "x", post_ids: ["1"] });
     expect(parseMessage({ type: "pair", server: "127.0.0.1:7717", code: "ABCD-EFGH" })?.type).toBe("pair");
     expect(parseMessage({ type: "open-dashboard", url: "https://evil.example" })).toEqual({ type: "open-dashboard" });
+    const viewer = makeCapture({ kind: "viewer", body: { handle: "ana" } });
+    expect(parseMessage({ type: "captures", captures: [viewer] })).toEqual({ type: "captures", captures: [viewer] });
   });
 
   it("refuses malformed or unknown messages", () => {
