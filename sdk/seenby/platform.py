@@ -72,11 +72,17 @@ class DomLocator(msgspec.Struct, kw_only=True):
 
 
 class ViewerHint(msgspec.Struct, kw_only=True):
-    """How to tell the user's own account from the page, when no API response says it."""
+    """How to read the user's own handle from the page, for when no API response says
+    who the user is. The extension reads it once per page and sends it as a ``viewer``
+    capture; the account with that handle (compared without regard to case) becomes
+    one of the user's ``viewers`` as soon as a capture shows it."""
 
     selector: str
+    """CSS selector of the element that shows the handle (the first match is read)."""
     attribute: str = "href"
     pattern: str | None = None
+    """Regex whose first group is the handle within the attribute's value; the whole
+    value when absent."""
 
 
 class Platform(msgspec.Struct, kw_only=True):
