@@ -98,3 +98,19 @@ def test_a_failing_or_slow_plugin_leaves_the_rest_of_the_page(make_server) -> No
     assert "panels_broken in seenby_dashboard_panels (x2): ValueError: panel bug" in listed
     assert "panels_slow in seenby_dashboard_panels (x2)" in listed
     assert "panels_plugin in seenby_dashboard_panels" in listed
+
+
+def test_the_overview_says_which_account_is_yours_on_each_site(make_server) -> None:
+    """Which posts are "yours" depends on it: the page says whether Seenby knows."""
+    server: Server = make_server(plugins="example_plugin")
+    seed(server)
+
+    def you() -> list[str]:
+        return [row["you"] for row in Page(dashboard(server, login(server)).text).rows("Your data")]
+
+    assert you() == ["not known yet"]
+    server.post_captures(capture(kind="viewer", body={"handle": "Mia"}))
+    assert you() == ["Mia (account not seen yet)"]
+    mine = {"id": "p3", "author": "u3", "handle": "mia", "text": "mine", "likes": 1}
+    server.post_captures(capture(body={"posts": [mine]}))
+    assert you() == ["mia"]

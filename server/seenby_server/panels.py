@@ -32,11 +32,14 @@ KINDS = ("table", "bar", "line")
 MAX_ROWS = {"table": 50, "bar": 30, "line": 500}
 """Rows shown per panel kind: a page to read, bars that keep their labels legible."""
 
+# Per platform; ``you``: the user's own accounts (how "your posts" are told apart), and
+# handles a page showed whose account no capture has shown yet.
 PLATFORM_COUNTS = """
 SELECT platform,
        coalesce(sum(posts), 0) AS posts, coalesce(sum(accounts), 0) AS accounts,
        coalesce(sum(captures), 0) AS captures, coalesce(sum(impressions), 0) AS impressions,
-       coalesce(sum(interactions), 0) AS interactions, max(last_capture_at) AS last_capture_at
+       coalesce(sum(interactions), 0) AS interactions, max(last_capture_at) AS last_capture_at,
+       string_agg(you, ', ' ORDER BY you) AS you
 FROM (
     SELECT platform, count(*) AS posts FROM posts GROUP BY ALL
     UNION ALL BY NAME SELECT platform, count(*) AS accounts FROM accounts GROUP BY ALL
@@ -47,6 +50,12 @@ FROM (
     UNION ALL BY NAME SELECT platform, count(*) AS impressions FROM impressions GROUP BY ALL
     UNION ALL BY NAME
     SELECT platform, count(*) FILTER (NOT undone) AS interactions FROM interactions GROUP BY ALL
+    UNION ALL BY NAME SELECT platform, coalesce(handle, account_id) AS you FROM viewers
+    UNION ALL BY NAME
+    SELECT platform, handle || ' (account not seen yet)' AS you FROM viewer_handles h
+    WHERE NOT EXISTS (
+        SELECT 1 FROM viewers v WHERE v.platform = h.platform AND lower(v.handle) = lower(h.handle)
+    )
 )
 GROUP BY platform ORDER BY captures DESC, platform
 """

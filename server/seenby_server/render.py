@@ -127,11 +127,16 @@ def overview_section(overview: Overview, now: datetime) -> str:
         f'<div class="total"><b>{v:,}</b><span>{escape(k)}</span></div>' for k, v in totals.items()
     )
     rows = [
-        [p["platform"], *(p[name] for name in COUNTS), p["last_capture_at"]]
+        [
+            p["platform"],
+            p["you"] or "not known yet",
+            *(p[name] for name in COUNTS),
+            p["last_capture_at"],
+        ]
         for p in overview.platforms
     ]
     listing = (
-        table(["platform", *COUNTS, "last capture"], rows)
+        table(["platform", "you", *COUNTS, "last capture"], rows)
         if rows
         else '<p class="note">Nothing captured yet: pair the extension and browse a little.</p>'
     )
