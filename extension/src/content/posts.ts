@@ -50,7 +50,6 @@ function closestSafely(element: Element, selector: string): Element | null {
 const SWEEP_EVERY = 200;
 
 export class PostOverlays {
-  private readonly observed = new WeakSet<Element>();
   private readonly badgeOfPost = new WeakMap<Element, BadgeView>();
   private readonly ownHosts = new WeakSet<Element>();
   private readonly badgesById = new Map<string, Set<BadgeView>>();
@@ -148,9 +147,8 @@ export class PostOverlays {
     this.store.capturesNotQueued();
   }
 
+  /** Watches the post's visibility (again, if the site removed it and put it back). */
   private observe(post: Element): void {
-    if (this.observed.has(post)) return;
-    this.observed.add(post);
     this.visibility.observe(post);
   }
 

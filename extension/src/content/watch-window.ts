@@ -36,6 +36,8 @@ export class WatchWindow {
   /** Forget posts the site removed when `located` grows past this. */
   private pruneAbove = 2 * WATCH_ALL_UP_TO;
   private readonly watched = new Set<Element>();
+  /** The posts in `located` the site has not removed (as far as we know). */
+  private readonly known = new Set<Element>();
   /** Whether only a window is watched (else every post). */
   private windowed = false;
   /** The window's last post: posts added after it wait for the window. Null: it reaches the end. */
@@ -49,8 +51,10 @@ export class WatchWindow {
 
   constructor(private readonly watcher: Watcher) {}
 
-  /** A post was located: watched unless it lies beyond the window. */
+  /** A post was located (again, after the site removed it and put it back): watched unless it lies beyond the window. */
   add(post: Element): void {
+    if (this.known.has(post)) return;
+    this.known.add(post);
     const last = this.located[this.located.length - 1];
     if (last !== undefined && this.ordered && !follows(post, last)) this.ordered = false;
     this.located.push(post);
@@ -60,8 +64,9 @@ export class WatchWindow {
     if (this.windowed && this.end === null && this.untilEdge > 0 && --this.untilEdge === 0) this.edges.add(post);
   }
 
-  /** The site removed the post. */
+  /** The site removed the post (should it put it back, it is located again). */
   dropped(post: Element): void {
+    this.known.delete(post);
     if (this.watched.delete(post)) this.watcher.unobserve(post);
     if (this.edges.has(post) || post === this.end) this.stale = true;
   }
@@ -104,8 +109,9 @@ export class WatchWindow {
    * into page order if needed.
    */
   private prune(): void {
-    this.located = this.located.filter((post) => post.isConnected);
-    for (const post of this.watched) if (!post.isConnected) this.dropped(post);
+    // Unique too: a post the site removed and put back was added again.
+    this.located = [...new Set(this.located.filter((post) => post.isConnected))];
+    for (const post of this.known) if (!post.isConnected) this.dropped(post);
     if (!this.ordered) this.located.sort(inPageOrder);
     this.ordered = true;
     this.pruneAbove = Math.max(2 * this.located.length, 2 * WATCH_ALL_UP_TO);

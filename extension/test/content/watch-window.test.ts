@@ -149,6 +149,22 @@ describe("WatchWindow and posts the site removes", () => {
     expect([...watched].filter((post) => !post.isConnected)).toEqual([]);
     expect(watched.size).toBe(2 * WATCH_ALL_UP_TO);
   });
+
+  it("watches a post again when the site puts it back (a virtual list reusing its nodes)", () => {
+    const posts = feed(10);
+    locate(posts);
+    const [reported, pruned] = [posts[0]!, posts[1]!];
+    reported.remove();
+    window_.dropped(reported); // the observer said it was removed
+    pruned.remove();
+    locate(feed(2 * WATCH_ALL_UP_TO)); // enough to prune what was removed unreported
+    expect(watched.has(reported) || watched.has(pruned)).toBe(false);
+    document.body.prepend(reported, pruned);
+    locate([reported, pruned]); // the mutation scan finds them again
+    expect(watched.has(reported) && watched.has(pruned)).toBe(true);
+    locate([reported]); // already known: nothing changes
+    expect(watched.size).toBe(8 + 2 * WATCH_ALL_UP_TO + 2);
+  });
 });
 
 describe("VisibilityTracker on a long page", () => {
