@@ -15,6 +15,7 @@ import pytest
 
 import seenby
 from conftest import capture
+from seenby_server.handles import ViewerHandles
 from seenby_server.lookup import PostsLookup
 from seenby_server.merge import RowMerger
 from seenby_server.pipeline import ParseOutcome, StoredCapture, parse_batch, store_raw, validate
@@ -22,7 +23,7 @@ from seenby_server.plugins import load_plugins
 from seenby_server.prepare import capture_rows
 from seenby_server.rowtables import RowTables
 from seenby_server.store import Store
-from seenby_server.writes import ParsedBatch
+from seenby_server.writes import ParsedBatch, write_frames
 from support import example_plugin
 
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -255,3 +256,37 @@ def test_the_posts_lookup_sees_a_viewer_found_from_a_handle_the_page_showed(
     posts = lookup.resolve_and_read("x", ["1", "2"])[1].sort("post_id")
     assert posts["is_own"].to_list() == [False, True]
     lookup.close()
+
+
+def test_an_account_found_in_a_write_that_failed_is_found_again(store: Store) -> None:
+    """The handles no account matched yet are kept in memory: a write rolled back after
+    matching one must not leave it forgotten."""
+    handles = ViewerHandles()
+    hint = ParsedBatch()
+    hint.add_viewer_handle("c1", "x", "Ana", T0)
+    store.write_sync(lambda cur: handles.write(cur, RowTables.of_batch(hint).frames()))
+    ana = ParsedBatch()
+    ana.add(
+        "c2",
+        T0,
+        seenby.ParseResult(accounts=[seenby.Account(platform="x", account_id="a", handle="ana")]),
+    )
+    frames = RowTables.of_batch(ana).frames()
+
+    def write_then_fail(cur: duckdb.DuckDBPyConnection) -> None:
+        write_frames(cur, frames)
+        assert handles.write(cur, frames)
+        raise RuntimeError("a later table refused its rows")
+
+    with pytest.raises(RuntimeError):
+        store.write_sync(write_then_fail)
+    handles.forget()  # as the merger does when a write fails
+    viewers = "SELECT account_id FROM viewers"
+    assert store.read_sync(lambda cur: cur.execute(viewers).fetchall()) == []
+
+    def write(cur: duckdb.DuckDBPyConnection) -> bool:
+        write_frames(cur, frames)
+        return handles.write(cur, frames)
+
+    assert store.write_sync(write)
+    assert store.read_sync(lambda cur: cur.execute(viewers).fetchall()) == [("a",)]

@@ -19,6 +19,7 @@ The result has exactly the view's columns, types and rows (tests/analyses).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 
 import polars as pl
@@ -59,12 +60,12 @@ CACHED_TABLES = {"post_aliases": "aliases", "viewers": "viewers"}
 """Tables whose reads are kept between requests → the ``RowFrames`` field that writes them."""
 
 
-def note_written(store: Store, rows: RowFrames, *, found_viewer: bool = False) -> None:
-    """After ``rows`` are committed: what the lookup keeps of the tables they changed is
-    read again (``found_viewer``: writing them added a viewer, see ``write_frames``)."""
+def note_written(store: Store, rows: RowFrames, *, also: Collection[str] = ()) -> None:
+    """After ``rows`` are committed: what the lookup keeps of the tables they changed, and
+    of the tables in ``also`` (changed by the same write for other reasons), is read again."""
     versions = store.versions
     for table, field in CACHED_TABLES.items():
-        if getattr(rows, field).height or (table == "viewers" and found_viewer):
+        if getattr(rows, field).height or table in also:
             versions.bump(table)
 
 

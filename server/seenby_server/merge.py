@@ -31,6 +31,7 @@ from typing import Any
 import duckdb
 import polars as pl
 
+from seenby_server.handles import ViewerHandles
 from seenby_server.lookup import note_written
 from seenby_server.pipeline import ParsedCaptures, StoredCapture, stored_from_row, write_statuses
 from seenby_server.plugins import describe
@@ -57,6 +58,8 @@ class RowMerger:
         self._pending_rows = 0
         self.write_failures: OrderedDict[str, str] = OrderedDict()
         """Recent captures whose rows the tables refused, with the error (bounded)."""
+        self.handles = ViewerHandles()
+        """The user's handles and their accounts; reparse writes through it too."""
         store.set_settler(self.merge)
 
     @property
@@ -84,10 +87,11 @@ class RowMerger:
 
     def _write(self, cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: list[str]) -> None:
         try:
-            found_viewer = in_transaction(cur, lambda: _write_and_mark(cur, rows, ids))
-            note_written(self._store, rows, found_viewer=found_viewer)
+            viewers = in_transaction(cur, lambda: self._write_and_mark(cur, rows, ids))
+            note_written(self._store, rows, also=("viewers",) if viewers else ())
             return
         except Exception as exc:
+            self.handles.forget()
             if len(ids) == 1:
                 self._fail(cur, ids[0], f"writing parsed rows failed: {describe(exc)}")
                 return
@@ -95,6 +99,21 @@ class RowMerger:
         middle = len(ids) // 2
         for half in (ids[:middle], ids[middle:]):
             self._write(cur, rows.of_captures(half), half)
+
+    def _write_and_mark(
+        self, cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: Sequence[str]
+    ) -> bool:
+        """Writes the rows of captures never merged before; True when ``viewers`` changed."""
+        write_frames(cur, rows, new_captures=True)
+        viewers = self.handles.write(cur, rows)
+        # The boolean filter first: row groups where every capture is merged are skipped.
+        run_with(
+            cur,
+            pl.DataFrame({"id": ids}, schema={"id": pl.String()}),
+            "UPDATE captures SET rows_merged = true "
+            "WHERE NOT rows_merged AND id IN (SELECT id FROM incoming)",
+        )
+        return viewers
 
     def _fail(self, cur: duckdb.DuckDBPyConnection, capture_id: str, error: str) -> None:
         log.error("capture %s: %s; its raw body is kept for reparse", capture_id, error)
@@ -145,15 +164,3 @@ def _unmerged_page(cur: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
     )
     names = [d[0] for d in cur.description or ()]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def _write_and_mark(cur: duckdb.DuckDBPyConnection, rows: RowFrames, ids: Sequence[str]) -> bool:
-    found_viewer = write_frames(cur, rows, new_captures=True)  # captures never merged before
-    # The boolean filter first: row groups where every capture is merged are skipped.
-    run_with(
-        cur,
-        pl.DataFrame({"id": ids}, schema={"id": pl.String()}),
-        "UPDATE captures SET rows_merged = true "
-        "WHERE NOT rows_merged AND id IN (SELECT id FROM incoming)",
-    )
-    return found_viewer

@@ -139,19 +139,20 @@ class Seenby:
             parsed = await loop.run_in_executor(None, parse_batch, self.plugins, items)
         frames = await loop.run_in_executor(None, parsed.rows.frames)
 
-        found: list[bool] = []
-
-        def parse_again(cur: Any) -> list[ParseOutcome]:
-            found.append(write_frames(cur, frames))
+        def parse_again(cur: Any) -> tuple[list[ParseOutcome], bool]:
+            write_frames(cur, frames)
+            viewers = self.merger.handles.write(cur, frames)
             write_statuses(cur, parsed.outcomes)
-            return parsed.outcomes
+            return parsed.outcomes, viewers
+
+        def written(result: tuple[list[ParseOutcome], bool]) -> None:
+            note_written(self.store, frames, also=("viewers",) if result[1] else ())
 
         try:
-            return await self.store.write(
-                parse_again,
-                then=lambda _: note_written(self.store, frames, found_viewer=any(found)),
-            )
+            outcomes, _ = await self.store.write(parse_again, then=written)
+            return outcomes
         except Exception as exc:
+            self.merger.handles.forget()
             log.exception("reparse could not write its rows")
             outcomes = failed(items, f"writing parsed rows failed: {describe(exc)}")
             await self.store.write(lambda cur: write_statuses(cur, outcomes))

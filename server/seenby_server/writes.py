@@ -267,7 +267,7 @@ def _latest_non_null(
     )
 
 
-def _upsert_newest_wins(
+def upsert_newest_wins(
     cur: duckdb.DuckDBPyConnection,
     table: str,
     frame: pl.DataFrame,
@@ -321,9 +321,9 @@ def _append_snapshots(
 
 def write_frames(
     cur: duckdb.DuckDBPyConnection, rows: RowFrames, *, new_captures: bool = False
-) -> bool:
-    """Upsert every row (inside the caller's transaction). True when the user's own
-    account was found from a handle a page showed (``viewers`` changed beyond ``rows``).
+) -> None:
+    """Upsert every row (inside the caller's transaction); the viewer handles are
+    handles.py's.
 
     ``new_captures``: none of these captures' rows were written before (a merge of
     freshly stored captures), so their snapshots need no check for duplicates.
@@ -332,7 +332,7 @@ def write_frames(
     if accounts.height:
         value_cols = [c for c in ACCOUNT_SCHEMA if c not in ("platform", "account_id")]
         merged = _latest_non_null(accounts, ["platform", "account_id"], value_cols)
-        _upsert_newest_wins(cur, "accounts", merged.drop("capture_id"), ["platform", "account_id"])
+        upsert_newest_wins(cur, "accounts", merged.drop("capture_id"), ["platform", "account_id"])
         counts = accounts.filter(
             pl.any_horizontal(pl.col("followers", "following", "posts_count").is_not_null())
         ).select(
@@ -358,7 +358,7 @@ def write_frames(
     if posts.height:
         value_cols = [c for c in POST_SCHEMA if c not in ("platform", "post_id")]
         merged = _latest_non_null(posts, ["platform", "post_id"], value_cols)
-        _upsert_newest_wins(cur, "posts", merged.drop("capture_id"), ["platform", "post_id"])
+        upsert_newest_wins(cur, "posts", merged.drop("capture_id"), ["platform", "post_id"])
     if rows.aliases.height:
         aliases = rows.aliases.drop("capture_id").unique(["platform", "alias"], keep="last")
         run_with(cur, aliases, "INSERT OR REPLACE INTO post_aliases BY NAME SELECT * FROM incoming")
@@ -376,7 +376,7 @@ def write_frames(
             .group_by("platform", "post_id")
             .agg(*[pl.col(c).drop_nulls().last() for c in figures], pl.col("observed_at").max())
         )
-        _upsert_newest_wins(
+        upsert_newest_wins(
             cur,
             "post_metrics_latest",
             latest,
@@ -391,9 +391,7 @@ def write_frames(
     viewers = rows.viewers
     if viewers.height:
         merged = _latest_non_null(viewers, ["platform", "account_id"], ["handle"])
-        _upsert_newest_wins(cur, "viewers", merged.drop("capture_id"), ["platform", "account_id"])
-
-    found_viewer = _find_viewers(cur, rows)
+        upsert_newest_wins(cur, "viewers", merged.drop("capture_id"), ["platform", "account_id"])
 
     if rows.impressions.height:
         # The page may know a post only by an alias (see post_aliases): store the real id.
@@ -407,39 +405,6 @@ def write_frames(
             "ON a.platform = i.platform AND a.alias = i.post_id "
             "ON CONFLICT (capture_id) DO NOTHING",
         )
-    return found_viewer
-
-
-_VIEWER_FROM_HANDLE = (
-    "INSERT INTO viewers BY NAME SELECT a.platform, a.account_id, a.handle, "
-    "h.first_seen_at, h.last_seen_at FROM {accounts} a JOIN {handles} h "
-    "ON h.platform = a.platform AND lower(h.handle) = lower(a.handle) "
-    "ON CONFLICT (platform, account_id) DO NOTHING RETURNING account_id"
-)
-
-
-def _find_viewers(cur: duckdb.DuckDBPyConnection, rows: RowFrames) -> bool:
-    """The user's own accounts named by the handles pages showed (``viewer`` captures):
-    handles seen now among every account known, accounts seen now among every handle
-    known (the account may come long after the handle). True when one was found."""
-    found = False
-    handles = rows.viewer_handles
-    if handles.height:
-        merged = handles.group_by("platform", "handle").agg(
-            pl.col("seen_at").min().alias("first_seen_at"),
-            pl.col("seen_at").max().alias("last_seen_at"),
-        )
-        _upsert_newest_wins(cur, "viewer_handles", merged, ["platform", "handle"])
-        sql = _VIEWER_FROM_HANDLE.format(accounts="accounts", handles="incoming")
-        found = bool(run_with(cur, merged, sql, returning=True))
-    accounts = rows.accounts.filter(pl.col("handle").is_not_null())
-    if accounts.height:
-        named = accounts.select("platform", "account_id", "handle").unique(
-            ["platform", "account_id"], keep="last"
-        )
-        sql = _VIEWER_FROM_HANDLE.format(accounts="incoming", handles="viewer_handles")
-        found = bool(run_with(cur, named, sql, returning=True)) or found
-    return found
 
 
 def run_with(
