@@ -170,9 +170,9 @@ export class Flusher {
     // Overlays first: the pages are waiting for them, and they do not depend on the queue.
     // Every tab of the batch gets the batch's overlays; a content script ignores posts it
     // does not show, and splitting by post would need parsing the captures here. A tab
-    // whose captures (not only impressions or its viewer) were in the batch gets the push even when it
-    // is empty: it says they were ingested, and the tab waits for it before asking for
-    // the overlays of its posts (content/overlays.ts).
+    // whose captures that may hold posts (not impressions or its viewer's handle) were
+    // in the batch gets the push even when it is empty: it says they were ingested, and
+    // the tab waits for it before asking for the overlays of its posts (overlays.ts).
     const tabs = new Set<number>();
     for (const record of batch) {
       if (record.tabId >= 0 && (answer.overlays.length > 0 || mayHoldPosts(record.capture))) tabs.add(record.tabId);

@@ -52,11 +52,6 @@ export class VisibilityTracker {
     this.watching.add(post);
   }
 
-  /** How many posts the near observer watches. */
-  get watched(): number {
-    return this.watching.size;
-  }
-
   /** Posts near the viewport right now (few: about two viewports' worth). */
   postsNearView(): ReadonlySet<Element> {
     return this.nearView;

@@ -84,11 +84,6 @@ export class WatchWindow {
     if (due) this.place(near);
   }
 
-  /** How many posts the near observer watches now. */
-  get size(): number {
-    return this.watched.size;
-  }
-
   private watch(post: Element): void {
     if (this.watched.has(post)) return;
     this.watched.add(post);

@@ -183,7 +183,6 @@ describe("VisibilityTracker on a long page", () => {
     }
     expect(new Set(appeared).size).toBe(posts.length);
     const [nearObserver] = FakeIntersectionObserver.instances;
-    expect(nearObserver!.targets.size).toBe(tracker.watched);
-    expect(tracker.watched).toBeLessThanOrEqual(8 + 3 * WATCH_AROUND);
+    expect(nearObserver!.targets.size).toBeLessThanOrEqual(8 + 3 * WATCH_AROUND);
   });
 });
