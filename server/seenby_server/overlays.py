@@ -11,7 +11,7 @@ of the posts: their reads by post id overlap the server's instead of following i
 
 from __future__ import annotations
 
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, cast
 
@@ -26,7 +26,7 @@ from seenby import (
     Section,
 )
 from seenby_server.lookup import PostsLookup
-from seenby_server.plugins import PluginHost, describe
+from seenby_server.plugins import PluginHost, describe, outcomes_within
 from seenby_server.store import Store
 
 MAX_POSTS_PER_REQUEST = 500
@@ -177,38 +177,25 @@ class OverlayBuilder:
     ) -> None:
         hooks = self._plugins.manager.hook
         # get_hookimpls() is in registration order (entry points load by name), which is
-        # the order the overlay shows the plugins' items in.
-        calls = [
-            (hook_name, impl)
+        # the order the overlay shows the plugins' items in. Both hooks run side by side
+        # under one deadline: the request's budget.
+        running = [
+            (
+                impl.plugin_name,
+                hook_name,
+                self._pool.submit(self._call, impl, ctx, posts, prefetched.get(impl.plugin_name)),
+            )
             for hook_name in ("seenby_annotate", "seenby_suggest_replies")
             for impl in getattr(hooks, hook_name).get_hookimpls()
         ]
-        # Both hooks run side by side under one deadline: the request's budget.
-        futures = [
-            (
-                hook_name,
-                impl,
-                self._pool.submit(self._call, impl, ctx, posts, prefetched.get(impl.plugin_name)),
-            )
-            for hook_name, impl in calls
-        ]
-        wait([f for *_, f in futures], timeout=self._budget_s)
         suggestions: list[ReplySuggestion] = []
-        for hook_name, impl, future in futures:
-            name = impl.plugin_name
-            if not future.done():
-                future.cancel()
-                error = f"overran its time budget of {self._budget_s * 1000:.0f} ms"
-                self._plugins.record_failure(name, hook_name, error)
-                self._note_error(overlays, f"{name}: {error}")
+        for outcome in outcomes_within(self._plugins, running, self._budget_s):
+            if outcome.error is not None:
+                shown = outcome.error if outcome.overran else "failed"
+                self._note_error(overlays, f"{outcome.plugin}: {shown}")
                 continue
-            exc = future.exception()
-            if exc is not None:
-                self._plugins.record_failure(name, hook_name, describe(exc))
-                self._note_error(overlays, f"{name}: failed")
-                continue
-            results = cast("list[Any]", future.result() or [])
-            if hook_name == "seenby_suggest_replies":
+            results = cast("list[Any]", outcome.result or [])
+            if outcome.hook == "seenby_suggest_replies":
                 suggestions += [r for r in results if isinstance(r, ReplySuggestion)]
                 continue
             for annotation in results:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import threading
 import time
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
@@ -23,7 +23,7 @@ import polars as pl
 
 from seenby import Panel
 from seenby_server.overlays import ReadContext
-from seenby_server.plugins import PluginFailure, PluginHost, describe
+from seenby_server.plugins import PluginFailure, PluginHost, outcomes_within
 from seenby_server.status import collect_status
 from seenby_server.store import Store
 
@@ -184,7 +184,7 @@ class PanelCollector:
         started = time.monotonic()
         now = datetime.now(UTC)
         ctx = ReadContext(self._store, now)
-        calls: list[tuple[str, Future[Any]]] = []
+        calls: list[tuple[str, str, Future[Any]]] = []
         with self._lock:  # two pages loading at once must not both start a busy plugin
             for impl in getattr(self._plugins.manager.hook, HOOK).get_hookimpls():
                 name = impl.plugin_name
@@ -196,22 +196,15 @@ class PanelCollector:
                     continue
                 args = [{"ctx": ctx}[a] for a in impl.argnames]
                 self._running[name] = future = self._pool.submit(impl.function, *args)
-                calls.append((name, future))
+                calls.append((name, HOOK, future))
         # The server's own numbers are read meanwhile, on this thread.
         overview = self._store.read_sync(read_overview)
-        remaining = self._budget_s - (time.monotonic() - started)
-        wait([f for _, f in calls], timeout=max(0.0, remaining))
+        remaining = max(0.0, self._budget_s - (time.monotonic() - started))
         panels: list[ShownPanel] = []
-        for name, future in calls:
-            if not future.done():
-                error = f"overran its time budget of {self._budget_s * 1000:.0f} ms"
-                self._plugins.record_failure(name, HOOK, error)
+        for outcome in outcomes_within(self._plugins, calls, self._budget_s, remaining):
+            name, result = outcome.plugin, outcome.result
+            if outcome.error is not None:
                 continue
-            exc = future.exception()
-            if exc is not None:
-                self._plugins.record_failure(name, HOOK, describe(exc))
-                continue
-            result = future.result()
             if result is not None and not isinstance(result, list | tuple):
                 error = f"returned {type(result).__name__}, not a list of seenby.Panel"
                 self._plugins.record_failure(name, HOOK, error)

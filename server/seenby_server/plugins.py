@@ -14,6 +14,7 @@ import re
 import threading
 import traceback
 from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, wait
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import Any
@@ -190,6 +191,43 @@ class PluginHost:
                 )
             )
         return sorted(infos, key=lambda i: i.name)
+
+
+class HookOutcome(msgspec.Struct, frozen=True):
+    """How one plugin's hook call, run in a worker thread, ended."""
+
+    plugin: str
+    hook: str
+    result: Any = None
+    error: str | None = None
+    """What was recorded as the plugin's failure; None when it returned in time."""
+    overran: bool = False
+
+
+def outcomes_within(
+    plugins: PluginHost,
+    calls: Sequence[tuple[str, str, Future[Any]]],
+    budget_s: float,
+    timeout_s: float | None = None,
+) -> list[HookOutcome]:
+    """Waits for ``calls`` (plugin, hook, its running call) until ``timeout_s`` (the
+    budget by default), and records a failure for each that raised or overran its
+    budget of ``budget_s`` (those not started are cancelled; the others run on)."""
+    wait([future for *_, future in calls], timeout=budget_s if timeout_s is None else timeout_s)
+    outcomes: list[HookOutcome] = []
+    for plugin, hook, future in calls:
+        if not future.done():
+            future.cancel()
+            error = f"overran its time budget of {budget_s * 1000:.0f} ms"
+            outcome = HookOutcome(plugin, hook, error=error, overran=True)
+        elif (exc := future.exception()) is not None:
+            outcome = HookOutcome(plugin, hook, error=describe(exc))
+        else:
+            outcomes.append(HookOutcome(plugin, hook, future.result()))
+            continue
+        plugins.record_failure(plugin, hook, outcome.error or "")
+        outcomes.append(outcome)
+    return outcomes
 
 
 def describe(exc: BaseException) -> str:
