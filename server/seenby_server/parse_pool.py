@@ -103,6 +103,15 @@ def _widen(process: subprocess.Popen[bytes]) -> None:
                 fcntl.fcntl(pipe.fileno(), resize, PIPE_BYTES)
 
 
+def _within_window(times: deque[float]) -> int:
+    """How many of ``times`` (monotonic, oldest first) fall in the last RESTART_WINDOW_S;
+    the older ones are dropped."""
+    now = time.monotonic()
+    while times and now - times[0] > RESTART_WINDOW_S:
+        times.popleft()
+    return len(times)
+
+
 class _Worker:
     def __init__(self, process: subprocess.Popen[bytes], deadline_s: float) -> None:
         self.process = process
@@ -327,10 +336,7 @@ class ParsePool:
         """Why a job no worker took is not parsed in the server either (workers died on
         jobs lately: the plugins crash or hang); None when it may be."""
         with self._lock:
-            now = time.monotonic()
-            while self._died_on_jobs_at and now - self._died_on_jobs_at[0] > RESTART_WINDOW_S:
-                self._died_on_jobs_at.popleft()
-            died = len(self._died_on_jobs_at)
+            died = _within_window(self._died_on_jobs_at)
         if died == 0:
             return None
         minutes = RESTART_WINDOW_S / 60
@@ -359,12 +365,9 @@ class ParsePool:
 
     def _may_restart(self) -> bool:
         """Counts a restart if the window has room for it (call with the lock held)."""
-        now = time.monotonic()
-        while self._restarted_at and now - self._restarted_at[0] > RESTART_WINDOW_S:
-            self._restarted_at.popleft()
-        if len(self._restarted_at) >= MAX_RESTARTS or self._closed:
+        if _within_window(self._restarted_at) >= MAX_RESTARTS or self._closed:
             return False
-        self._restarted_at.append(now)
+        self._restarted_at.append(time.monotonic())
         self.restarts += 1
         return True
 
