@@ -98,18 +98,6 @@ def test_login_codes_expire_and_sessions_too() -> None:
     assert logins.redeem(codes[-1]) is not None
 
 
-def test_the_link_endpoint_needs_a_bearer_token(server: Server) -> None:
-    missing = server.request("POST", "/api/v1/dashboard/link", token="")
-    assert missing.status_code == 401
-    assert "missing bearer token" in missing.json()["error"]
-    wrong = server.request("POST", "/api/v1/dashboard/link", token="sby_wrong")
-    assert wrong.status_code == 401
-    evil = server.request(
-        "POST", "/api/v1/dashboard/link", headers={"Origin": "https://evil.example"}
-    )
-    assert evil.status_code == 403
-
-
 def test_the_session_cookie_opens_no_api_route(server: Server) -> None:
     cookies = login(server)
     # Sent on purpose (a browser keeps it to /dashboard): the API takes bearer tokens only.

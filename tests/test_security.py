@@ -79,7 +79,8 @@ def test_missing_and_invalid_tokens_are_refused(server: Server) -> None:
         "GET", "/api/v1/status", token="", headers={"Authorization": "Basic eDp5"}
     )
     assert basic.status_code == 401
-    for path in ("/api/v1/captures", "/api/v1/sql", "/api/v1/overlays", "/api/v1/reparse"):
+    posts = ("captures", "sql", "overlays", "reparse", "dashboard/link")
+    for path in (f"/api/v1/{name}" for name in posts):
         assert server.request("POST", path, token="", json={}).status_code == 401, path
 
 
